@@ -1,0 +1,214 @@
+//! Roles, account states, organisation types and the permission model.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What an account may do. One role per account; organisation scoping comes from
+    /// the account's organisation.
+    Role {
+        IndividualApplicant = "individual_applicant",
+        UnitApplicant = "unit_applicant",
+        Recommender = "recommender",
+        BureauStaff = "bureau_staff",
+        BureauAdmin = "bureau_admin",
+        Expert = "expert",
+        Concierge = "concierge",
+    }
+);
+
+impl Role {
+    /// Roles that people may give themselves by registering (ACC-1); all others are issued
+    /// by the bureau (ACC-2).
+    pub fn is_self_registered(self) -> bool {
+        matches!(self, Role::IndividualApplicant | Role::UnitApplicant)
+    }
+
+    pub fn is_bureau(self) -> bool {
+        matches!(self, Role::BureauStaff | Role::BureauAdmin)
+    }
+}
+
+string_enum!(
+    /// Lifecycle of an account.
+    AccountStatus {
+        Pending = "pending",
+        Active = "active",
+        Rejected = "rejected",
+        Disabled = "disabled",
+    }
+);
+
+string_enum!(
+    /// Organisation types of ACC-4.
+    OrgType {
+        Enterprise = "enterprise",
+        University = "university",
+        Hospital = "hospital",
+        ResearchInstitute = "research_institute",
+        GovernmentOrgan = "government_organ",
+        SocialOrganisation = "social_organisation",
+        FinancialInstitution = "financial_institution",
+    }
+);
+
+string_enum!(
+    /// Whether an organisation may act as a recommending unit, and of which kind.
+    RecommenderKind {
+        None = "none",
+        DistrictOffice = "district_office",
+        SelfRecommending = "self",
+        Bureau = "bureau",
+    }
+);
+
+string_enum!(
+    /// Credit standing of an organisation.
+    CreditStatus {
+        Good = "good",
+        Penalty = "penalty",
+        Blacklisted = "blacklisted",
+    }
+);
+
+/// The permissions the server checks. Codes match the web's `can()` codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Approve or reject self-registered accounts; issue accounts.
+    ManageAccounts,
+    /// Create and edit organisations and routing rules.
+    ManageOrganisations,
+    /// Read the audit log.
+    ReadAudit,
+    /// Read the mail outbox.
+    ReadOutbox,
+    /// Read the list of organisations and accounts.
+    ReadDirectory,
+}
+
+impl Permission {
+    pub fn code(self) -> &'static str {
+        match self {
+            Permission::ManageAccounts => "identity.account.manage",
+            Permission::ManageOrganisations => "identity.organisation.manage",
+            Permission::ReadAudit => "identity.audit.read",
+            Permission::ReadOutbox => "identity.outbox.read",
+            Permission::ReadDirectory => "identity.directory.read",
+        }
+    }
+
+    pub const ALL: &'static [Permission] = &[
+        Permission::ManageAccounts,
+        Permission::ManageOrganisations,
+        Permission::ReadAudit,
+        Permission::ReadOutbox,
+        Permission::ReadDirectory,
+    ];
+}
+
+/// The permission table. Bureau admins run the platform; bureau staff work with accounts
+/// and organisations but do not read the mail outbox (it holds reset links).
+pub fn role_has(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    match role {
+        Role::BureauAdmin => true,
+        Role::BureauStaff => matches!(
+            permission,
+            ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory
+        ),
+        _ => false,
+    }
+}
+
+/// Every permission code a role holds, for the web's menus.
+pub fn permissions_of(role: Role) -> Vec<&'static str> {
+    Permission::ALL
+        .iter()
+        .filter(|p| role_has(role, **p))
+        .map(|p| p.code())
+        .collect()
+}
+
+/// Who is asking: the facts authorization decisions need.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub org_id: Option<Uuid>,
+}
+
+/// Whether `actor` may read the account `target` (belonging to `target_org`).
+/// Users read themselves; the bureau reads everyone; nobody else reads other accounts.
+pub fn can_read_account(actor: &Actor, target: Uuid) -> bool {
+    actor.user_id == target || role_has(actor.role, Permission::ReadDirectory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_every_enum() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(*r));
+        }
+        for t in OrgType::ALL {
+            assert_eq!(OrgType::parse(t.as_str()), Some(*t));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn only_applicants_self_register() {
+        let self_reg: Vec<_> = Role::ALL.iter().filter(|r| r.is_self_registered()).collect();
+        assert_eq!(self_reg, vec![&Role::IndividualApplicant, &Role::UnitApplicant]);
+    }
+
+    #[test]
+    fn applicants_and_recommenders_hold_no_admin_permission() {
+        for role in [Role::IndividualApplicant, Role::UnitApplicant, Role::Recommender, Role::Expert] {
+            assert!(permissions_of(role).is_empty(), "{role}");
+        }
+        assert!(role_has(Role::BureauStaff, Permission::ManageAccounts));
+        assert!(!role_has(Role::BureauStaff, Permission::ReadOutbox));
+        assert!(role_has(Role::BureauAdmin, Permission::ReadOutbox));
+    }
+
+    #[test]
+    fn accounts_are_private_to_their_owner_and_the_bureau() {
+        let me = Uuid::now_v7();
+        let other = Uuid::now_v7();
+        let applicant = Actor { user_id: me, role: Role::UnitApplicant, org_id: None };
+        assert!(can_read_account(&applicant, me));
+        assert!(!can_read_account(&applicant, other));
+        let staff = Actor { user_id: other, role: Role::BureauStaff, org_id: None };
+        assert!(can_read_account(&staff, me));
+    }
+}

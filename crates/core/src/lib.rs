@@ -1,0 +1,7 @@
+//! Pure domain rules of Kechuang: no IO, no async, no database, no HTTP.
+
+pub mod audit;
+pub mod credit_code;
+pub mod identity;
+pub mod password;
+pub mod routing;
