@@ -43,29 +43,58 @@ pub enum ChainBreak {
     Gap { expected: i64, found: i64 },
 }
 
+/// Checks entries one at a time, in sequence order, so a long log can be streamed.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    expected_prev: String,
+    expected_seq: i64,
+    count: u64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self { expected_prev: GENESIS.to_string(), expected_seq: 1, count: 0 }
+    }
+}
+
+impl ChainVerifier {
+    /// Checks the next entry given its content and its recorded previous hash and hash.
+    pub fn push(&mut self, content: &AuditContent<'_>, prev: &str, hash: &str) -> Result<(), ChainBreak> {
+        if content.seq != self.expected_seq {
+            return Err(ChainBreak::Gap { expected: self.expected_seq, found: content.seq });
+        }
+        if prev != self.expected_prev {
+            return Err(ChainBreak::Link { seq: content.seq });
+        }
+        let computed = entry_hash(prev, content);
+        if computed != hash {
+            return Err(ChainBreak::Content { seq: content.seq });
+        }
+        self.expected_prev = computed;
+        self.expected_seq += 1;
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The sequence number of the last entry checked (0 before any).
+    pub fn last_seq(&self) -> i64 {
+        self.expected_seq - 1
+    }
+}
+
 /// Checks entries given in sequence order as (content, recorded prev_hash, recorded hash).
 pub fn verify_chain<'a>(
     entries: impl IntoIterator<Item = (AuditContent<'a>, &'a str, &'a str)>,
 ) -> Result<u64, ChainBreak> {
-    let mut expected_prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    let mut count = 0;
+    let mut verifier = ChainVerifier::default();
     for (content, prev, hash) in entries {
-        if content.seq != expected_seq {
-            return Err(ChainBreak::Gap { expected: expected_seq, found: content.seq });
-        }
-        if prev != expected_prev {
-            return Err(ChainBreak::Link { seq: content.seq });
-        }
-        let computed = entry_hash(prev, &content);
-        if computed != hash {
-            return Err(ChainBreak::Content { seq: content.seq });
-        }
-        expected_prev = computed;
-        expected_seq += 1;
-        count += 1;
+        verifier.push(&content, prev, hash)?;
     }
-    Ok(count)
+    Ok(verifier.count())
 }
 
 #[cfg(test)]

@@ -212,3 +212,56 @@ mod tests {
         assert!(can_read_account(&staff, me));
     }
 }
+
+/// When repeated failed log-ins lock an account (ACC-3).
+#[derive(Debug, Clone, Copy)]
+pub struct LockoutPolicy {
+    /// Failures in a row that lock the account.
+    pub threshold: i32,
+    pub lock_minutes: i64,
+}
+
+/// The failure counter and lock after one more failed log-in. Locking resets the counter,
+/// so after the lock expires the user again has `threshold` attempts.
+pub fn after_failed_login(
+    policy: LockoutPolicy,
+    failures_before: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (i32, Option<chrono::DateTime<chrono::Utc>>) {
+    let failures = failures_before.saturating_add(1);
+    if failures >= policy.threshold.max(1) {
+        (0, Some(now + chrono::Duration::minutes(policy.lock_minutes)))
+    } else {
+        (failures, None)
+    }
+}
+
+/// Whether an account locked until `locked_until` is still locked at `now`.
+pub fn is_locked(locked_until: Option<chrono::DateTime<chrono::Utc>>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    locked_until.is_some_and(|until| until > now)
+}
+
+#[cfg(test)]
+mod lockout_tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn locks_on_the_threshold_failure_and_unlocks_after() {
+        let policy = LockoutPolicy { threshold: 5, lock_minutes: 15 };
+        let now = Utc.with_ymd_and_hms(2026, 4, 15, 9, 0, 0).unwrap();
+        let mut failures = 0;
+        for _ in 0..4 {
+            let (f, lock) = after_failed_login(policy, failures, now);
+            assert!(lock.is_none());
+            failures = f;
+        }
+        assert_eq!(failures, 4);
+        let (f, lock) = after_failed_login(policy, failures, now);
+        assert_eq!(f, 0);
+        let until = lock.unwrap();
+        assert!(is_locked(Some(until), now + chrono::Duration::minutes(14)));
+        assert!(!is_locked(Some(until), now + chrono::Duration::minutes(15)));
+        assert!(!is_locked(None, now));
+    }
+}

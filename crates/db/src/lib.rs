@@ -1,1 +1,169 @@
+//! Persistence: SeaORM entities, connection setup and repository functions per context.
+//! This is the only crate that knows which database backend is in use.
 
+pub mod audit;
+pub mod entities;
+pub mod identity;
+pub mod outbox;
+
+use std::time::Duration;
+
+use kc_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("unique constraint violated: {0}")]
+    Unique(String),
+    #[error("not found")]
+    NotFound,
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+}
+
+impl DbError {
+    /// Classifies a driver error, separating unique violations (a user-facing conflict).
+    pub fn classify(err: DbErr) -> DbError {
+        let text = err.to_string();
+        let lower = text.to_lowercase();
+        if lower.contains("unique constraint") || lower.contains("duplicate key") {
+            DbError::Unique(text)
+        } else {
+            DbError::Db(err)
+        }
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Database handles. On SQLite, writes go through a single connection (SQLite allows one
+/// writer; a pool of writers would fail with SQLITE_BUSY under load) while reads use a
+/// pool. On PostgreSQL both are the same pool.
+#[derive(Clone)]
+pub struct Db {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+}
+
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub url: String,
+    pub max_connections: u32,
+    /// SQLite `synchronous`: "full" survives power loss, "normal" survives a process crash.
+    pub sqlite_synchronous: String,
+}
+
+impl Db {
+    pub async fn connect(options: &DbOptions) -> DbResult<Db> {
+        if options.url.starts_with("sqlite:") {
+            let read = Database::connect(sqlite_options(options, options.max_connections)).await?;
+            let write = Database::connect(sqlite_options(options, 1)).await?;
+            Ok(Db { read, write })
+        } else {
+            let mut opts = ConnectOptions::new(options.url.clone());
+            opts.max_connections(options.max_connections)
+                .min_connections(1)
+                .connect_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(10))
+                .sqlx_logging(false);
+            let pool = Database::connect(opts).await?;
+            Ok(Db { read: pool.clone(), write: pool })
+        }
+    }
+
+    pub fn read(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    pub fn write(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.write.get_database_backend() == DbBackend::Sqlite
+    }
+
+    pub async fn migrate(&self) -> DbResult<()> {
+        Migrator::up(&self.write, None).await?;
+        Ok(())
+    }
+
+    /// For readiness probes.
+    pub async fn ping(&self) -> DbResult<()> {
+        self.read.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(self) {
+        let _ = self.read.close().await;
+        let _ = self.write.close().await;
+    }
+}
+
+fn sqlite_options(options: &DbOptions, max: u32) -> ConnectOptions {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    let synchronous = match options.sqlite_synchronous.as_str() {
+        "normal" => SqliteSynchronous::Normal,
+        _ => SqliteSynchronous::Full,
+    };
+    let mut opts = ConnectOptions::new(options.url.clone());
+    opts.max_connections(max)
+        .min_connections(1)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(synchronous)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    opts
+}
+
+/// Lower-cases and trims identifiers used for log-in (username, e-mail).
+pub fn normalise_login(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// Escapes `%` and `_` for a LIKE pattern and wraps it for a contains-search.
+pub fn like_pattern(q: &str) -> String {
+    let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A page of results and the total count.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// 1-based page and size, clamped to sane bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl PageRequest {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, 200),
+        }
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// Runs `sql` on the write handle; used by tests and the audit tamper test.
+pub async fn execute_raw(conn: &impl ConnectionTrait, sql: &str) -> DbResult<u64> {
+    let res = conn.execute_unprepared(sql).await?;
+    Ok(res.rows_affected())
+}

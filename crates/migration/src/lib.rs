@@ -1,1 +1,14 @@
+//! The one migration tree; each migration produces both SQLite and PostgreSQL DDL.
 
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_identity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_identity::Migration)]
+    }
+}

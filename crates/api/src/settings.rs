@@ -1,0 +1,102 @@
+//! Settings from `kechuang.toml` and `KC_*` variables; every default runs.
+
+use std::path::PathBuf;
+
+use kc_core::password::PasswordPolicy;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: String,
+    /// Where the SQLite file and uploaded files live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; unset means SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    pub database_max_connections: u32,
+    /// SQLite `synchronous`: "full" (default) or "normal".
+    pub sqlite_synchronous: String,
+    /// Load demo data at start-up.
+    pub demo: bool,
+    /// "text" or "json".
+    pub log_format: String,
+    /// The address users reach the site at, used in mailed links.
+    pub public_url: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub auth: AuthSettings,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// A session ends after this many minutes without use.
+    pub session_idle_minutes: i64,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub cookie_secure: bool,
+    /// Failed log-ins in a row that lock an account.
+    pub lockout_threshold: i32,
+    pub lockout_minutes: i64,
+    /// Log-in attempts allowed per client address per minute (per replica).
+    pub login_rate_per_minute: u32,
+    pub reset_token_minutes: i64,
+    pub password: PasswordPolicy,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// e.g. `smtps://user:pass@smtp.example.com:465`; unset keeps mail in the outbox.
+    pub smtp_url: Option<String>,
+    pub from: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 16,
+            sqlite_synchronous: "full".into(),
+            demo: false,
+            log_format: "text".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            trust_forwarded_for: false,
+            auth: AuthSettings::default(),
+            mail: MailSettings::default(),
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 8 * 60,
+            cookie_secure: false,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            login_rate_per_minute: 30,
+            reset_token_minutes: 60,
+            password: PasswordPolicy::default(),
+        }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self { smtp_url: None, from: "科创平台 <noreply@kechuang.local>".into() }
+    }
+}
+
+impl Settings {
+    /// The database URL in effect: the configured one, or SQLite under `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("kechuang.db").display()),
+        }
+    }
+}

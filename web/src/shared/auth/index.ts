@@ -1,0 +1,3 @@
+export { hasPermission, type PermissionCode, type PermissionRequirement } from './can'
+export { vCan } from './directive'
+export { useSessionStore, type Me } from './session'
