@@ -336,3 +336,40 @@ pub async fn load(db: &Db) -> DbResult<(usize, usize)> {
     }
     Ok((created_orgs, created_users))
 }
+
+/// Creates an active bureau administrator (the first account of a real deployment).
+pub async fn create_admin(db: &Db, username: &str, password: &str, display_name: &str) -> Result<(), String> {
+    let username = kc_db::normalise_login(username);
+    if kc_db::identity::login_name_in_use(db.read(), &username).await.map_err(|e| e.to_string())? {
+        return Err(format!("用户名 {username} 已存在 / username {username} exists"));
+    }
+    let hash = crate::auth::hash_password_blocking(password).ok_or("hashing failed")?;
+    let now = Utc::now();
+    kc_db::identity::save_user(
+        db.write(),
+        user::Model {
+            id: Uuid::now_v7(),
+            username,
+            email: None,
+            phone: None,
+            display_name: display_name.into(),
+            password_hash: hash,
+            role: Role::BureauAdmin.as_str().into(),
+            status: AccountStatus::Active.as_str().into(),
+            org_id: None,
+            recommender_id: None,
+            department: None,
+            rejection_reason: None,
+            failed_logins: 0,
+            locked_until: None,
+            approved_at: Some(now),
+            approved_by: None,
+            password_changed_at: now,
+            created_at: now,
+            updated_at: now,
+        },
+        true,
+    )
+    .await
+    .map_err(|e| e.to_string())
+}

@@ -96,5 +96,21 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn api_not_found() -> error::ApiError {
-    error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个接口", "No such API endpoint")
+    error::ApiError::new(StatusCode::NOT_FOUND, "no_such_endpoint", "没有这个接口", "No such API endpoint")
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn connect(settings: &settings::Settings) -> Result<kc_db::Db, kc_db::DbError> {
+    if settings.database_url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        std::fs::create_dir_all(&settings.data_dir)
+            .map_err(|e| kc_db::DbError::Corrupt(format!("cannot create {}: {e}", settings.data_dir.display())))?;
+    }
+    let db = kc_db::Db::connect(&kc_db::DbOptions {
+        url: settings.effective_database_url(),
+        max_connections: settings.database_max_connections,
+        sqlite_synchronous: settings.sqlite_synchronous.clone(),
+    })
+    .await?;
+    db.migrate().await?;
+    Ok(db)
 }

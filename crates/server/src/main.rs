@@ -1,1 +1,211 @@
-fn main() {}
+//! The `kechuang` binary: one process serving the API and the web app.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use kc_api::clock::SystemClock;
+use kc_api::settings::Settings;
+use kc_db::audit::VerifyOutcome;
+use tokio::sync::watch;
+
+#[derive(Parser)]
+#[command(name = "kechuang", version, about = "科创 — S&T innovation service platform")]
+struct Cli {
+    /// Settings file (default: ./kechuang.toml when present).
+    #[arg(long, global = true, env = "KC_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the web app (the default).
+    Serve {
+        /// Address to listen on (KC_LISTEN).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Directory for the SQLite database and files (KC_DATA_DIR).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Load demo data (KC_DEMO=true).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Create a bureau administrator (first start of a real deployment).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "KC_ADMIN_PASSWORD")]
+        password: String,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the whole audit log; exit status 1 when broken.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // sqlx and object_store bring different rustls providers; choose one explicitly.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let mut settings = config::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve { listen: None, data_dir: None, demo: false }) {
+        Command::Serve { listen, data_dir, demo } => {
+            if let Some(l) = listen {
+                settings.listen = l;
+            }
+            if let Some(d) = data_dir {
+                settings.data_dir = d;
+            }
+            settings.demo |= demo;
+            config::init_logging(&settings);
+            serve(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            kc_api::connect(&settings).await.context("migrating the database")?;
+            println!("数据库已是最新结构 / database schema is up to date");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let db = kc_api::connect(&settings).await?;
+            let outcome = kc_db::audit::verify(db.read()).await?;
+            db.close().await;
+            match outcome {
+                VerifyOutcome::Intact { entries } => {
+                    println!("审计日志完整：{entries} 条 / audit log intact: {entries} entries");
+                    Ok(ExitCode::SUCCESS)
+                }
+                VerifyOutcome::Broken(b) => {
+                    println!("审计日志已被篡改 / audit log is BROKEN: {b:?}");
+                    Ok(ExitCode::from(1))
+                }
+                VerifyOutcome::HeadMismatch { head_seq, last_seq } => {
+                    println!(
+                        "审计日志末尾缺失 / audit log is BROKEN: head says {head_seq} entries, log ends at {last_seq}"
+                    );
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Openapi => {
+            println!("{}", kc_api::openapi().to_pretty_json()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CreateAdmin { username, password, display_name } => {
+            let db = kc_api::connect(&settings).await?;
+            let problems = kc_core::password::check(&settings.auth.password, &username, &password);
+            if let Some(p) = problems.first() {
+                anyhow::bail!("{} / {}", p.message_zh(), p.message_en());
+            }
+            kc_api::demo::create_admin(&db, &username, &password, &display_name).await.map_err(anyhow::Error::msg)?;
+            println!("已创建管理员 {username} / administrator {username} created");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = kc_api::connect(&settings).await.context("opening the database")?;
+    if settings.demo {
+        let (orgs, users) = kc_api::demo::load(&db).await.context("loading demo data")?;
+        tracing::info!(orgs, users, "demo data loaded");
+    }
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let mut jobs = Vec::new();
+    if let Some(url) = settings.mail.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+        let sender = kc_jobs::MailSender::new(db.clone(), url, &settings.mail.from)?;
+        jobs.push(tokio::spawn(sender.run(shutdown_rx.clone())));
+    } else {
+        tracing::info!("no SMTP configured: mail stays in the outbox (管理端“邮件发件箱”)");
+    }
+
+    let state = kc_api::AppState::new(db.clone(), settings.clone(), Arc::new(SystemClock));
+    let app = kc_api::app(state);
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    print_banner(&settings, addr);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    let _ = shutdown_tx.send(true);
+    for job in jobs {
+        let _ = job.await;
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn print_banner(settings: &Settings, addr: SocketAddr) {
+    println!("科创平台已启动 / Kechuang is running: http://{addr}");
+    println!("  API 文档 / API docs: http://{addr}/api/v1/docs");
+    println!("  数据库 / database: {}", if settings.database_url.is_some() { "PostgreSQL" } else { "SQLite" });
+    if settings.demo {
+        println!("  演示账号 / demo log-ins:");
+        for l in kc_api::demo::logins() {
+            println!("    {:<12} {:<14} {}", l.username, l.password, l.role_zh);
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

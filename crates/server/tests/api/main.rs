@@ -1,1 +1,7 @@
+//! The one integration-test binary: HTTP tests against the started app (SQLite, or
+//! PostgreSQL when KC_TEST_PG_URL is set) and tests of the `kechuang` binary itself.
 
+mod cli;
+mod identity;
+mod openapi;
+mod support;

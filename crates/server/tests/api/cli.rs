@@ -1,0 +1,140 @@
+//! Tests of the `kechuang` binary as operators run it.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use kc_db::ConnectionTrait;
+use kc_testkit::{ADMIN_PASSWORD, ADMIN_USERNAME, TestApp, test_database_url};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kechuang");
+
+fn kechuang(data_dir: &std::path::Path, database_url: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("KC_DATA_DIR", data_dir).env("KC_DATABASE_URL", database_url).env("RUST_LOG", "warn");
+    cmd
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap()
+}
+
+struct Server(Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start(data_dir: &std::path::Path, database_url: &str, demo: bool) -> Server {
+    let port = free_port();
+    let mut cmd = kechuang(data_dir, database_url);
+    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+    if demo {
+        cmd.arg("--demo");
+    }
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send().await
+            && r.status() == 200
+        {
+            return Server(child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("kechuang did not become ready on {base}");
+}
+
+#[tokio::test]
+async fn a_session_from_one_process_is_accepted_by_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url()
+        .await
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("shared.db").display()));
+    let a = start(dir.path(), &url, true).await;
+    let b = start(dir.path(), &url, false).await;
+
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{}/api/v1/auth/login", a.1))
+        .json(&serde_json::json!({ "login": ADMIN_USERNAME, "password": ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.split(';').next().map(String::from))
+        .collect();
+    let cookie = cookies.join("; ");
+    let csrf = cookies.iter().find_map(|c| c.strip_prefix("kc_csrf=")).unwrap().to_string();
+
+    let res = client.get(format!("{}/api/v1/me", b.1)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200, "process B accepts process A's session");
+    // Log out everywhere through B; A no longer accepts the session.
+    let res = client
+        .post(format!("{}/api/v1/auth/logout-all", b.1))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = client.get(format!("{}/api/v1/me", a.1)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+fn verify(dir: &std::path::Path, url: &str) -> (bool, String) {
+    let out = kechuang(dir, url).args(["audit", "verify"]).output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[tokio::test]
+async fn audit_verify_passes_fresh_and_fails_after_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url()
+        .await
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("audit.db").display()));
+    let out = kechuang(dir.path(), &url).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (ok, text) = verify(dir.path(), &url);
+    assert!(ok, "fresh database: {text}");
+    assert!(text.contains("0"), "{text}");
+
+    // Make some history through the API on the app's own database.
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let username = crate::support::unique("shenji");
+    assert_eq!(app.browser().post("/registrations", crate::support::registration(&username)).await.status(), 201);
+    let page = admin.get_json(&format!("/admin/accounts?q={username}")).await;
+    let id = page["items"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(admin.post(&format!("/admin/accounts/{id}/reject"), serde_json::json!({"reason": "材料不全"})).await.status(), 200);
+
+    let app_url = app.settings.effective_database_url();
+    let (ok, text) = verify(app.dir.path(), &app_url);
+    assert!(ok, "{text}");
+    assert!(text.contains("3"), "three entries (org, account, reject): {text}");
+
+    // Soften the rejection reason behind the platform's back.
+    app.db
+        .write()
+        .execute_unprepared("UPDATE audit_log SET reason = '已核实' WHERE action = 'reject'")
+        .await
+        .unwrap();
+    let (ok, text) = verify(app.dir.path(), &app_url);
+    assert!(!ok, "tampering must be detected: {text}");
+    assert!(text.contains("BROKEN"), "{text}");
+
+    // Deleting the last entry is detected as well.
+    app.db.write().execute_unprepared("UPDATE audit_log SET reason = '材料不全' WHERE action = 'reject'").await.unwrap();
+    assert!(verify(app.dir.path(), &app_url).0, "restored");
+    app.db.write().execute_unprepared("DELETE FROM audit_log WHERE action = 'reject'").await.unwrap();
+    assert!(!verify(app.dir.path(), &app_url).0, "a removed entry must be detected");
+}
