@@ -31,15 +31,13 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes a password off the async executor (argon2 is deliberately slow).
 pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        argon2().hash_password(password.as_bytes()).map(|h| h.to_string())
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        ApiError::internal()
-    })
+    tokio::task::spawn_blocking(move || argon2().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::internal()
+        })
 }
 
 /// Hashes synchronously; for CLI and demo loading only.
@@ -87,19 +85,13 @@ pub fn session_cookies(state: &AppState, session_token: String, csrf: String) ->
         .secure(secure)
         .path("/")
         .build();
-    let csrf = Cookie::build((CSRF_COOKIE, csrf))
-        .http_only(false)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .path("/")
-        .build();
+    let csrf =
+        Cookie::build((CSRF_COOKIE, csrf)).http_only(false).same_site(SameSite::Lax).secure(secure).path("/").build();
     CookieJar::new().add(session).add(csrf)
 }
 
 pub fn clear_cookies() -> CookieJar {
-    CookieJar::new()
-        .remove(Cookie::build(SESSION_COOKIE).path("/"))
-        .remove(Cookie::build(CSRF_COOKIE).path("/"))
+    CookieJar::new().remove(Cookie::build(SESSION_COOKIE).path("/")).remove(Cookie::build(CSRF_COOKIE).path("/"))
 }
 
 /// How the request was authenticated.

@@ -34,7 +34,11 @@ const CERTIFICATION_KINDS: &[(&str, &str, &str)] = &[
     ("high_tech_enterprise", "高新技术企业", "High-tech enterprise"),
     ("advanced_tech_service", "技术先进型服务企业", "Advanced technology service enterprise"),
     ("tech_sme", "科技型中小企业", "Technology-based SME"),
-    ("provincial_transfer_demo", "省级成果转化示范企业", "Provincial achievement-transformation demonstration enterprise"),
+    (
+        "provincial_transfer_demo",
+        "省级成果转化示范企业",
+        "Provincial achievement-transformation demonstration enterprise",
+    ),
 ];
 
 const ROUTING: &[(&str, &str)] = &[
@@ -99,7 +103,11 @@ fn orgs() -> Vec<OrgSeed> {
         certifications: vec![],
     }];
     for (code, name, _) in DISTRICTS {
-        let office = if *code == "510371" { "自贡高新区科技创新局".to_string() } else { format!("{name}科学技术局") };
+        let office = if *code == "510371" {
+            "自贡高新区科技创新局".to_string()
+        } else {
+            format!("{name}科学技术局")
+        };
         out.push(OrgSeed {
             name: office,
             org_type: "government_organ",
@@ -167,7 +175,14 @@ struct UserSeed {
 
 fn users() -> Vec<UserSeed> {
     use AccountStatus::*;
-    let u = |username, display_name, role, org, department, status| UserSeed { username, display_name, role, org, department, status };
+    let u = |username, display_name, role, org, department, status| UserSeed {
+        username,
+        display_name,
+        role,
+        org,
+        department,
+        status,
+    };
     vec![
         u("admin", "系统管理员", Role::BureauAdmin, Some("自贡市科学技术局"), Some("办公室"), Active),
         u("staff", "资源配置科 王科长", Role::BureauStaff, Some("自贡市科学技术局"), Some("资源配置科"), Active),
@@ -177,7 +192,14 @@ fn users() -> Vec<UserSeed> {
         u("hospital1", "市一医院 科教科", Role::Recommender, Some("自贡市第一人民医院"), None, Active),
         u("expert", "陈教授", Role::Expert, Some("四川轻化工大学"), None, Active),
         u("concierge", "科技服务专员 周敏", Role::Concierge, Some("自贡市科学技术局"), None, Active),
-        u("applicant", "川润智能 项目申报专员", Role::UnitApplicant, Some("自贡川润智能流体科技有限公司"), None, Active),
+        u(
+            "applicant",
+            "川润智能 项目申报专员",
+            Role::UnitApplicant,
+            Some("自贡川润智能流体科技有限公司"),
+            None,
+            Active,
+        ),
         u("researcher", "刘研究员", Role::IndividualApplicant, Some("四川轻化工大学"), None, Active),
         u("newcomer", "晨光新材料 申报专员", Role::UnitApplicant, Some("自贡晨光新材料有限公司"), None, Pending),
     ]
@@ -200,21 +222,27 @@ pub fn logins() -> Vec<DemoLogin> {
 pub async fn load_reference(db: &Db) -> DbResult<()> {
     let conn = db.write();
     for (i, (code, zh, en)) in DISTRICTS.iter().enumerate() {
-        kc_db::identity::upsert_district(conn, district::Model {
-            code: (*code).into(),
-            name_zh: (*zh).into(),
-            name_en: (*en).into(),
-            sort_order: i as i32,
-        })
+        kc_db::identity::upsert_district(
+            conn,
+            district::Model {
+                code: (*code).into(),
+                name_zh: (*zh).into(),
+                name_en: (*en).into(),
+                sort_order: i as i32,
+            },
+        )
         .await?;
     }
     for (i, (code, zh, en)) in CERTIFICATION_KINDS.iter().enumerate() {
-        kc_db::identity::upsert_certification_kind(conn, certification_kind::Model {
-            code: (*code).into(),
-            name_zh: (*zh).into(),
-            name_en: (*en).into(),
-            sort_order: i as i32,
-        })
+        kc_db::identity::upsert_certification_kind(
+            conn,
+            certification_kind::Model {
+                code: (*code).into(),
+                name_zh: (*zh).into(),
+                name_en: (*en).into(),
+                sort_order: i as i32,
+            },
+        )
         .await?;
     }
     if kc_db::identity::routing_rules(conn).await?.is_empty() {
@@ -245,7 +273,8 @@ pub async fn load(db: &Db) -> DbResult<(usize, usize)> {
         let id = Uuid::now_v7();
         let recommender_id = match (seed.recommender_kind, seed.org_type, seed.district) {
             ("none", "enterprise", Some(d)) => {
-                let office = seeds.iter().position(|s| s.recommender_kind == "district_office" && s.district == Some(d));
+                let office =
+                    seeds.iter().position(|s| s.recommender_kind == "district_office" && s.district == Some(d));
                 office.and_then(|p| ids.get(p).map(|(_, id)| *id))
             }
             _ => None,

@@ -41,8 +41,12 @@ pub struct Problem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// An API error; boxed so that `Result<T, ApiError>` stays small.
 #[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError(Box<ApiErrorData>);
+
+#[derive(Debug)]
+pub struct ApiErrorData {
     pub status: StatusCode,
     pub code: &'static str,
     pub message_zh: String,
@@ -56,7 +60,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(ApiErrorData {
             status,
             code,
             message_zh: zh.into(),
@@ -64,11 +68,18 @@ impl ApiError {
             errors: Vec::new(),
             extra: serde_json::Map::new(),
             retry_after: None,
-        }
+        }))
     }
 
     pub fn with(mut self, key: &str, value: impl Into<serde_json::Value>) -> Self {
         self.extra.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Also reports the error's message as an error of `field`, so forms can mark it.
+    pub fn on_field(mut self, field: &str) -> Self {
+        let e = FieldError::new(field, "taken", self.message_zh.clone(), self.message_en.clone());
+        self.errors.push(e);
         self
     }
 
@@ -135,14 +146,26 @@ impl ApiError {
     }
 }
 
+impl std::ops::Deref for ApiError {
+    type Target = ApiErrorData;
+    fn deref(&self) -> &ApiErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ApiErrorData {
+        &mut self.0
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
             tracing::error!(code = self.code, "{}", self.message_en);
         }
         let mut resp = (self.status, axum::Json(self.problem())).into_response();
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
@@ -205,12 +228,7 @@ impl From<JsonRejection> for ApiError {
 
 /// serde's messages read "…: field.path: message at line …"; keep the path when present.
 fn field_from_serde(detail: &str) -> String {
-    detail
-        .split(": ")
-        .nth(1)
-        .filter(|p| !p.contains(' '))
-        .unwrap_or("body")
-        .to_string()
+    detail.split(": ").nth(1).filter(|p| !p.contains(' ')).unwrap_or("body").to_string()
 }
 
 impl From<QueryRejection> for ApiError {

@@ -52,10 +52,7 @@ async fn ping() -> axum::Json<Pong> {
 
 /// The API routes and their OpenAPI document, built from the same declarations.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(ping))
-        .merge(identity::router())
-        .split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(ping)).merge(identity::router()).split_for_parts()
 }
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.

@@ -32,10 +32,7 @@ impl CreditCode {
         }
         let mut values = [0u32; 18];
         for (i, ch) in code.chars().enumerate() {
-            values[i] = value_of(ch).ok_or(CreditCodeError::Character {
-                position: i + 1,
-                ch,
-            })?;
+            values[i] = value_of(ch).ok_or(CreditCodeError::Character { position: i + 1, ch })?;
         }
         let sum: u32 = WEIGHTS.iter().zip(values.iter()).map(|(w, v)| w * v).sum();
         let expected = (31 - sum % 31) % 31;
@@ -54,10 +51,7 @@ impl CreditCode {
 }
 
 fn value_of(ch: char) -> Option<u32> {
-    ALPHABET
-        .iter()
-        .position(|&c| c as char == ch)
-        .map(|p| p as u32)
+    ALPHABET.iter().position(|&c| c as char == ch).map(|p| p as u32)
 }
 
 impl fmt::Display for CreditCode {
@@ -116,10 +110,7 @@ mod tests {
                     }
                     bytes[pos] = replacement;
                     let corrupted = String::from_utf8(bytes).unwrap();
-                    assert!(
-                        CreditCode::parse(&corrupted).is_err(),
-                        "{corrupted} should be rejected"
-                    );
+                    assert!(CreditCode::parse(&corrupted).is_err(), "{corrupted} should be rejected");
                 }
             }
         }
@@ -136,10 +127,7 @@ mod tests {
     #[test]
     fn length_and_forbidden_letters() {
         assert_eq!(CreditCode::parse("91440300"), Err(CreditCodeError::Length(8)));
-        assert_eq!(
-            CreditCode::parse("91440300192203821O"),
-            Err(CreditCodeError::Character { position: 18, ch: 'O' })
-        );
+        assert_eq!(CreditCode::parse("91440300192203821O"), Err(CreditCodeError::Character { position: 18, ch: 'O' }));
     }
 
     #[test]

@@ -139,21 +139,14 @@ pub fn role_has(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
         Role::BureauAdmin => true,
-        Role::BureauStaff => matches!(
-            permission,
-            ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory
-        ),
+        Role::BureauStaff => matches!(permission, ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory),
         _ => false,
     }
 }
 
 /// Every permission code a role holds, for the web's menus.
 pub fn permissions_of(role: Role) -> Vec<&'static str> {
-    Permission::ALL
-        .iter()
-        .filter(|p| role_has(role, **p))
-        .map(|p| p.code())
-        .collect()
+    Permission::ALL.iter().filter(|p| role_has(role, **p)).map(|p| p.code()).collect()
 }
 
 /// Who is asking: the facts authorization decisions need.

@@ -43,9 +43,9 @@ impl PasswordProblem {
         match self {
             PasswordProblem::TooShort { min } => format!("Use at least {min} characters"),
             PasswordProblem::TooLong { max } => format!("Use at most {max} characters"),
-            PasswordProblem::TooFewClasses { min } => format!(
-                "Use at least {min} of: lower-case letters, upper-case letters, digits, symbols"
-            ),
+            PasswordProblem::TooFewClasses { min } => {
+                format!("Use at least {min} of: lower-case letters, upper-case letters, digits, symbols")
+            }
             PasswordProblem::ContainsLogin => "The password must not contain the username".into(),
             PasswordProblem::Common => "This password is too common; choose another".into(),
         }
@@ -54,9 +54,26 @@ impl PasswordProblem {
 
 /// A short list of passwords seen first in every breach; enough to refuse the obvious.
 const COMMON: &[&str] = &[
-    "password", "password1", "password123", "123456", "12345678", "123456789", "1234567890",
-    "qwerty", "qwerty123", "abc123", "iloveyou", "admin123", "admin@123", "p@ssw0rd", "woaini1314",
-    "1qaz2wsx", "1q2w3e4r", "a123456789", "aa123456", "zxcvbnm",
+    "password",
+    "password1",
+    "password123",
+    "123456",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty",
+    "qwerty123",
+    "abc123",
+    "iloveyou",
+    "admin123",
+    "admin@123",
+    "p@ssw0rd",
+    "woaini1314",
+    "1qaz2wsx",
+    "1q2w3e4r",
+    "a123456789",
+    "aa123456",
+    "zxcvbnm",
 ];
 
 /// All the problems with `password` for the account named `login` (empty when acceptable).
@@ -115,20 +132,14 @@ mod tests {
 
     #[test]
     fn classes_are_counted() {
-        assert_eq!(
-            check(&policy(), "u", "abcdefghijk1"),
-            vec![PasswordProblem::TooFewClasses { min: 3 }]
-        );
+        assert_eq!(check(&policy(), "u", "abcdefghijk1"), vec![PasswordProblem::TooFewClasses { min: 3 }]);
         let lenient = PasswordPolicy { min_classes: 2, ..policy() };
         assert!(check(&lenient, "u", "abcdefghijk1").is_empty());
     }
 
     #[test]
     fn login_inside_password_is_refused() {
-        assert_eq!(
-            check(&policy(), "ZhangSan", "zhangsan#2026A"),
-            vec![PasswordProblem::ContainsLogin]
-        );
+        assert_eq!(check(&policy(), "ZhangSan", "zhangsan#2026A"), vec![PasswordProblem::ContainsLogin]);
     }
 
     #[test]

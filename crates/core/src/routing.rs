@@ -73,38 +73,21 @@ pub enum RoutingError {
 }
 
 /// The recommending unit the rules give for `org`.
-pub fn route(
-    org: &OrgFacts,
-    rules: &[RoutingRule],
-    recommenders: &[RecommenderFacts],
-) -> Result<Uuid, RoutingError> {
-    let rule = rules
-        .iter()
-        .find(|r| r.org_type == org.org_type)
-        .ok_or(RoutingError::NoRule(org.org_type))?;
+pub fn route(org: &OrgFacts, rules: &[RoutingRule], recommenders: &[RecommenderFacts]) -> Result<Uuid, RoutingError> {
+    let rule = rules.iter().find(|r| r.org_type == org.org_type).ok_or(RoutingError::NoRule(org.org_type))?;
     match rule.mode {
         RoutingMode::District => recommenders
             .iter()
-            .find(|r| {
-                r.kind == RecommenderKind::DistrictOffice
-                    && r.district.is_some()
-                    && r.district == org.district
-            })
+            .find(|r| r.kind == RecommenderKind::DistrictOffice && r.district.is_some() && r.district == org.district)
             .map(|r| r.id)
             .ok_or_else(|| RoutingError::NoDistrictOffice(org.district.clone())),
         RoutingMode::SelfRecommending => org
             .id
-            .filter(|id| {
-                recommenders
-                    .iter()
-                    .any(|r| r.id == *id && r.kind == RecommenderKind::SelfRecommending)
-            })
+            .filter(|id| recommenders.iter().any(|r| r.id == *id && r.kind == RecommenderKind::SelfRecommending))
             .ok_or(RoutingError::NotSelfRecommending),
-        RoutingMode::Bureau => recommenders
-            .iter()
-            .find(|r| r.kind == RecommenderKind::Bureau)
-            .map(|r| r.id)
-            .ok_or(RoutingError::NoBureau),
+        RoutingMode::Bureau => {
+            recommenders.iter().find(|r| r.kind == RecommenderKind::Bureau).map(|r| r.id).ok_or(RoutingError::NoBureau)
+        }
     }
 }
 
@@ -138,16 +121,8 @@ mod tests {
         let university = Uuid::now_v7();
         let recommenders = vec![
             RecommenderFacts { id: bureau, kind: RecommenderKind::Bureau, district: None },
-            RecommenderFacts {
-                id: ziliujing,
-                kind: RecommenderKind::DistrictOffice,
-                district: Some("510302".into()),
-            },
-            RecommenderFacts {
-                id: hightech,
-                kind: RecommenderKind::DistrictOffice,
-                district: Some("510371".into()),
-            },
+            RecommenderFacts { id: ziliujing, kind: RecommenderKind::DistrictOffice, district: Some("510302".into()) },
+            RecommenderFacts { id: hightech, kind: RecommenderKind::DistrictOffice, district: Some("510371".into()) },
             RecommenderFacts { id: university, kind: RecommenderKind::SelfRecommending, district: None },
         ];
         World { bureau, ziliujing, hightech, university, recommenders }
@@ -176,10 +151,7 @@ mod tests {
             Err(RoutingError::NoDistrictOffice(Some("510399".into())))
         );
         let e = facts(None, OrgType::Enterprise, None);
-        assert_eq!(
-            route(&e, &zigong_rules(), &w.recommenders),
-            Err(RoutingError::NoDistrictOffice(None))
-        );
+        assert_eq!(route(&e, &zigong_rules(), &w.recommenders), Err(RoutingError::NoDistrictOffice(None)));
     }
 
     #[test]
@@ -188,10 +160,7 @@ mod tests {
         let u = facts(Some(w.university), OrgType::University, Some("510302"));
         assert_eq!(route(&u, &zigong_rules(), &w.recommenders), Ok(w.university));
         let new_u = facts(None, OrgType::University, Some("510302"));
-        assert_eq!(
-            route(&new_u, &zigong_rules(), &w.recommenders),
-            Err(RoutingError::NotSelfRecommending)
-        );
+        assert_eq!(route(&new_u, &zigong_rules(), &w.recommenders), Err(RoutingError::NotSelfRecommending));
     }
 
     #[test]
@@ -213,9 +182,6 @@ mod tests {
         let h = facts(None, OrgType::Hospital, Some("510371"));
         assert_eq!(route(&h, &rules, &w.recommenders), Ok(w.hightech));
         let f = facts(None, OrgType::FinancialInstitution, None);
-        assert_eq!(
-            route(&f, &rules, &w.recommenders),
-            Err(RoutingError::NoRule(OrgType::FinancialInstitution))
-        );
+        assert_eq!(route(&f, &rules, &w.recommenders), Err(RoutingError::NoRule(OrgType::FinancialInstitution)));
     }
 }

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use kc_core::audit::{AuditContent, ChainBreak, ChainVerifier, entry_hash};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -41,11 +40,7 @@ fn content<'a>(m: &'a audit_log::Model, actor: Option<&'a str>) -> AuditContent<
 
 /// Appends `event` to the chain. Must run inside a transaction: the chain head row is
 /// locked (FOR UPDATE on PostgreSQL; SQLite has a single writer) until commit.
-pub async fn append(
-    txn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    event: NewAuditEvent,
-) -> DbResult<()> {
+pub async fn append(txn: &impl ConnectionTrait, now: DateTime<Utc>, event: NewAuditEvent) -> DbResult<()> {
     let head = txn
         .query_one(
             &Query::select()
@@ -108,10 +103,15 @@ pub async fn append(
 /// The outcome of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VerifyOutcome {
-    Intact { entries: u64 },
+    Intact {
+        entries: u64,
+    },
     Broken(ChainBreak),
     /// The chain itself is intact but the head row disagrees (entries were removed at the end).
-    HeadMismatch { head_seq: i64, last_seq: i64 },
+    HeadMismatch {
+        head_seq: i64,
+        last_seq: i64,
+    },
 }
 
 /// Checks every entry, in batches so memory stays flat on a long log.
@@ -188,11 +188,6 @@ pub async fn list(
         q = q.filter(audit_log::Column::AtMicros.lt(t.timestamp_micros()));
     }
     let total = q.clone().count(conn).await?;
-    let items = q
-        .order_by_desc(audit_log::Column::Seq)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(conn)
-        .await?;
+    let items = q.order_by_desc(audit_log::Column::Seq).offset(page.offset()).limit(page.per_page).all(conn).await?;
     Ok(Page { items, total })
 }

@@ -3,14 +3,14 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use crate::entities::{
-    api_token, certification_kind, district, org_certification, organisation, password_reset,
-    routing_rule, session, user,
+    api_token, certification_kind, district, org_certification, organisation, password_reset, routing_rule, session,
+    user,
 };
 use crate::{DbError, DbResult, Page, PageRequest, like_pattern, normalise_login};
 
@@ -36,10 +36,7 @@ pub async fn districts(conn: &impl ConnectionTrait) -> DbResult<Vec<district::Mo
 }
 
 pub async fn certification_kinds(conn: &impl ConnectionTrait) -> DbResult<Vec<certification_kind::Model>> {
-    Ok(certification_kind::Entity::find()
-        .order_by_asc(certification_kind::Column::SortOrder)
-        .all(conn)
-        .await?)
+    Ok(certification_kind::Entity::find().order_by_asc(certification_kind::Column::SortOrder).all(conn).await?)
 }
 
 pub async fn upsert_district(conn: &impl ConnectionTrait, m: district::Model) -> DbResult<()> {
@@ -75,20 +72,14 @@ pub async fn organisation_by_credit_code(
     conn: &impl ConnectionTrait,
     code: &str,
 ) -> DbResult<Option<organisation::Model>> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::CreditCode.eq(code))
-        .one(conn)
-        .await?)
+    Ok(organisation::Entity::find().filter(organisation::Column::CreditCode.eq(code)).one(conn).await?)
 }
 
 pub async fn organisations_by_ids(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<organisation::Model>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await?)
+    Ok(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
 }
 
 /// Organisations that act as recommending units.
@@ -180,10 +171,7 @@ pub async fn save_organisation(
 ) -> DbResult<()> {
     let id = org.id;
     save_full(conn, org.into_active_model(), insert).await?;
-    org_certification::Entity::delete_many()
-        .filter(org_certification::Column::OrgId.eq(id))
-        .exec(conn)
-        .await?;
+    org_certification::Entity::delete_many().filter(org_certification::Column::OrgId.eq(id)).exec(conn).await?;
     for c in certifications {
         save_full(conn, c.into_active_model(), true).await?;
     }
@@ -316,7 +304,12 @@ pub async fn session_with_user(
     Ok(u.map(|u| (s, u)))
 }
 
-pub async fn touch_session(conn: &impl ConnectionTrait, id_hash: &str, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> DbResult<()> {
+pub async fn touch_session(
+    conn: &impl ConnectionTrait,
+    id_hash: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(now))
         .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
@@ -332,10 +325,7 @@ pub async fn delete_session(conn: &impl ConnectionTrait, id_hash: &str) -> DbRes
 }
 
 pub async fn delete_sessions_of(conn: &impl ConnectionTrait, user_id: Uuid) -> DbResult<u64> {
-    let res = session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user_id))
-        .exec(conn)
-        .await?;
+    let res = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id)).exec(conn).await?;
     Ok(res.rows_affected)
 }
 
@@ -367,11 +357,7 @@ pub async fn api_token_with_user(
     conn: &impl ConnectionTrait,
     token_hash: &str,
 ) -> DbResult<Option<(api_token::Model, user::Model)>> {
-    let Some(t) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(token_hash))
-        .one(conn)
-        .await?
-    else {
+    let Some(t) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash)).one(conn).await? else {
         return Ok(None);
     };
     let u = user::Entity::find_by_id(t.user_id).one(conn).await?;
@@ -414,9 +400,9 @@ pub async fn take_password_reset(
     Ok((res.rows_affected == 1).then_some(r.user_id))
 }
 
+pub use crate::entities::org_certification::Model as Certification;
 /// Keeps the model type reachable for callers that build it.
 pub use crate::entities::{organisation::Model as Organisation, user::Model as User};
-pub use crate::entities::org_certification::Model as Certification;
 
 #[allow(dead_code)]
 fn _assert_set_available() -> user::ActiveModel {

@@ -111,16 +111,13 @@ fn sqlite_options(options: &DbOptions, max: u32) -> ConnectOptions {
         _ => SqliteSynchronous::Full,
     };
     let mut opts = ConnectOptions::new(options.url.clone());
-    opts.max_connections(max)
-        .min_connections(1)
-        .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(move |o| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(synchronous)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-        });
+    opts.max_connections(max).min_connections(1).sqlx_logging(false).map_sqlx_sqlite_opts(move |o| {
+        o.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+    });
     opts
 }
 
@@ -151,10 +148,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
-        Self {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(20).clamp(1, 200),
-        }
+        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(20).clamp(1, 200) }
     }
 
     pub fn offset(&self) -> u64 {

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -77,9 +77,8 @@ pub async fn claim(
         if m.locked_until.is_some_and(|l| l > now) {
             continue;
         }
-        let mut cond = Condition::all()
-            .add(mail_outbox::Column::Id.eq(m.id))
-            .add(mail_outbox::Column::Status.eq(STATUS_PENDING));
+        let mut cond =
+            Condition::all().add(mail_outbox::Column::Id.eq(m.id)).add(mail_outbox::Column::Status.eq(STATUS_PENDING));
         cond = match m.locked_until {
             Some(l) => cond.add(mail_outbox::Column::LockedUntil.eq(l)),
             None => cond.add(mail_outbox::Column::LockedUntil.is_null()),

@@ -52,19 +52,15 @@ impl MailSender {
         let lease = now + chrono::Duration::minutes(2);
         let mails = kc_db::outbox::claim(self.db.write(), now, lease, BATCH).await?;
         for mail in mails {
-            let message = mail
-                .to_addr
-                .parse::<Mailbox>()
-                .map_err(|e| e.to_string())
-                .and_then(|to| {
-                    Message::builder()
-                        .from(self.from.clone())
-                        .to(to)
-                        .subject(mail.subject.clone())
-                        .header(ContentType::TEXT_PLAIN)
-                        .body(mail.body.clone())
-                        .map_err(|e| e.to_string())
-                });
+            let message = mail.to_addr.parse::<Mailbox>().map_err(|e| e.to_string()).and_then(|to| {
+                Message::builder()
+                    .from(self.from.clone())
+                    .to(to)
+                    .subject(mail.subject.clone())
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.body.clone())
+                    .map_err(|e| e.to_string())
+            });
             let result = match message {
                 Ok(m) => self.transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
                 Err(e) => Err(e),

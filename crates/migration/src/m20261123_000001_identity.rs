@@ -159,12 +159,13 @@ enum MailOutbox {
     SentAt,
 }
 
-fn fk(from_table: impl IntoIden, from_col: impl IntoIden, to_table: impl IntoIden, to_col: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from_table, from_col)
-        .to(to_table, to_col)
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
+fn fk(
+    from_table: impl IntoIden,
+    from_col: impl IntoIden,
+    to_table: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(from_table, from_col).to(to_table, to_col).on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
 #[async_trait::async_trait]
@@ -281,8 +282,7 @@ impl MigrationTrait for Migration {
             ("idx_users_org", Users::OrgId),
             ("idx_users_recommender", Users::RecommenderId),
         ] {
-            m.create_index(Index::create().name(name).table(Users::Table).col(col).to_owned())
-                .await?;
+            m.create_index(Index::create().name(name).table(Users::Table).col(col).to_owned()).await?;
         }
         m.create_table(
             Table::create()
@@ -300,11 +300,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create()
-                .name("idx_sessions_user")
-                .table(Sessions::Table)
-                .col(Sessions::UserId)
-                .to_owned(),
+            Index::create().name("idx_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned(),
         )
         .await?;
         m.create_table(
@@ -329,12 +325,7 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(PasswordResets::CreatedAt))
                 .col(timestamp_with_time_zone(PasswordResets::ExpiresAt))
                 .col(timestamp_with_time_zone_null(PasswordResets::UsedAt))
-                .foreign_key(&mut fk(
-                    PasswordResets::Table,
-                    PasswordResets::UserId,
-                    Users::Table,
-                    Users::Id,
-                ))
+                .foreign_key(&mut fk(PasswordResets::Table, PasswordResets::UserId, Users::Table, Users::Id))
                 .to_owned(),
         )
         .await?;
@@ -401,11 +392,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(
-            Index::create()
-                .name("idx_mail_outbox_status")
-                .table(MailOutbox::Table)
-                .col(MailOutbox::Status)
-                .to_owned(),
+            Index::create().name("idx_mail_outbox_status").table(MailOutbox::Table).col(MailOutbox::Status).to_owned(),
         )
         .await?;
         Ok(())

@@ -31,7 +31,9 @@ impl Drop for TestApp {
 /// its URL, so each test has a schema of its own.
 pub async fn fresh_pg_database(admin_url: &str) -> anyhow::Result<String> {
     let name = format!("kc_t_{}", uuid::Uuid::now_v7().simple());
-    let admin = Db::connect(&kc_db::DbOptions { url: admin_url.into(), max_connections: 1, sqlite_synchronous: "full".into() }).await?;
+    let admin =
+        Db::connect(&kc_db::DbOptions { url: admin_url.into(), max_connections: 1, sqlite_synchronous: "full".into() })
+            .await?;
     admin.write().execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
     admin.close().await;
     let (head, tail) = admin_url.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("bad KC_TEST_PG_URL"))?;

@@ -9,7 +9,9 @@ use kc_db::entities::user;
 use kc_db::{PageRequest, TransactionTrait};
 use uuid::Uuid;
 
-use super::dto::{Account, AccountPage, AccountQuery, ApproveRequest, ImportResult, IssueAccountRequest, ReasonRequest};
+use super::dto::{
+    Account, AccountPage, AccountQuery, ApproveRequest, ImportResult, IssueAccountRequest, ReasonRequest,
+};
 use super::public::{check_login_names_free, validate_email, validate_phone, validate_username};
 use super::{account_view, accounts_view, excel, mail, user_snapshot};
 use crate::auth::{Authorized, CurrentUser, ManageAccounts, ReadDirectory, hash_password};
@@ -29,7 +31,8 @@ pub async fn list_accounts(
     _auth: Authorized<ReadDirectory>,
     ApiQuery(q): ApiQuery<AccountQuery>,
 ) -> ApiResult<axum::Json<AccountPage>> {
-    let page = kc_db::identity::list_users(state.db.read(), &filter_of(&q), PageRequest::new(q.page, q.per_page)).await?;
+    let page =
+        kc_db::identity::list_users(state.db.read(), &filter_of(&q), PageRequest::new(q.page, q.per_page)).await?;
     Ok(axum::Json(AccountPage { items: accounts_view(&state, &page.items).await?, total: page.total }))
 }
 
@@ -85,24 +88,32 @@ pub async fn get_account(
     Ok(axum::Json(account_view(&state, &u).await?))
 }
 
+/// A change of account status: the audited action, the states it applies to, the result.
+struct StatusChange {
+    action: &'static str,
+    allowed_from: &'static [AccountStatus],
+    to: AccountStatus,
+    reason: Option<String>,
+}
+
 /// Applies a status change with its audit entry and mail, in one transaction.
 async fn change_status(
     state: &AppState,
     actor: &CurrentUser,
     id: Uuid,
-    action: &'static str,
-    allowed_from: &[AccountStatus],
-    to: AccountStatus,
-    reason: Option<String>,
+    change: StatusChange,
     mail_of: impl FnOnce(&user::Model) -> Option<mail::Mail>,
 ) -> ApiResult<Account> {
+    let StatusChange { action, allowed_from, to, reason } = change;
     let existing = kc_db::identity::user(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
     let from = AccountStatus::parse(&existing.status).ok_or_else(ApiError::internal)?;
     if !allowed_from.contains(&from) {
         return Err(ApiError::conflict(
             "invalid_state",
             format!("账号当前状态为“{}”，不能执行此操作（可能已被其他人处理），请刷新", status_zh(from)),
-            format!("The account is {from}; this action does not apply (someone may have handled it already). Refresh the page"),
+            format!(
+                "The account is {from}; this action does not apply (someone may have handled it already). Refresh the page"
+            ),
         ));
     }
     let now = state.clock.now();
@@ -123,15 +134,19 @@ async fn change_status(
     if matches!(to, AccountStatus::Disabled | AccountStatus::Rejected) {
         kc_db::identity::delete_sessions_of(&txn, id).await?;
     }
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(actor.user.id),
-        entity_type: "account",
-        entity_id: id.to_string(),
-        action,
-        before: Some(user_snapshot(&existing)),
-        after: Some(user_snapshot(&updated)),
-        reason,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(actor.user.id),
+            entity_type: "account",
+            entity_id: id.to_string(),
+            action,
+            before: Some(user_snapshot(&existing)),
+            after: Some(user_snapshot(&updated)),
+            reason,
+        },
+    )
     .await?;
     if let Some(m) = mail_of(&updated) {
         mail::send(&txn, now, updated.email.as_deref(), m).await?;
@@ -174,14 +189,26 @@ pub async fn approve_account(
         ApproveRequest::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ApiError::bad_request(format!("请求体不是有效的 JSON：{e}"), format!("The request body is not valid JSON: {e}"))
+            ApiError::bad_request(
+                format!("请求体不是有效的 JSON：{e}"),
+                format!("The request body is not valid JSON: {e}"),
+            )
         })?
     };
     let comment = req.comment.filter(|c| !c.trim().is_empty());
     let url = state.settings.public_url.trim_end_matches('/').to_string();
-    let account = change_status(&state, &auth.user, id, "approve", &[AccountStatus::Pending], AccountStatus::Active, comment, |u| {
-        Some(mail::account_approved(&u.display_name, &u.username, &url))
-    })
+    let account = change_status(
+        &state,
+        &auth.user,
+        id,
+        StatusChange {
+            action: "approve",
+            allowed_from: &[AccountStatus::Pending],
+            to: AccountStatus::Active,
+            reason: comment,
+        },
+        |u| Some(mail::account_approved(&u.display_name, &u.username, &url)),
+    )
     .await?;
     Ok(axum::Json(account))
 }
@@ -197,9 +224,18 @@ pub async fn reject_account(
 ) -> ApiResult<axum::Json<Account>> {
     let reason = required_reason(&req.reason)?;
     let r = reason.clone();
-    let account = change_status(&state, &auth.user, id, "reject", &[AccountStatus::Pending], AccountStatus::Rejected, Some(reason), |u| {
-        Some(mail::account_rejected(&u.display_name, &u.username, &r))
-    })
+    let account = change_status(
+        &state,
+        &auth.user,
+        id,
+        StatusChange {
+            action: "reject",
+            allowed_from: &[AccountStatus::Pending],
+            to: AccountStatus::Rejected,
+            reason: Some(reason),
+        },
+        |u| Some(mail::account_rejected(&u.display_name, &u.username, &r)),
+    )
     .await?;
     Ok(axum::Json(account))
 }
@@ -217,7 +253,19 @@ pub async fn disable_account(
     if id == auth.user.user.id {
         return Err(ApiError::conflict("invalid_state", "不能停用自己的账号", "You cannot disable your own account"));
     }
-    let account = change_status(&state, &auth.user, id, "disable", &[AccountStatus::Active], AccountStatus::Disabled, Some(reason), |_| None).await?;
+    let account = change_status(
+        &state,
+        &auth.user,
+        id,
+        StatusChange {
+            action: "disable",
+            allowed_from: &[AccountStatus::Active],
+            to: AccountStatus::Disabled,
+            reason: Some(reason),
+        },
+        |_| None,
+    )
+    .await?;
     Ok(axum::Json(account))
 }
 
@@ -229,7 +277,19 @@ pub async fn enable_account(
     auth: Authorized<ManageAccounts>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<Account>> {
-    let account = change_status(&state, &auth.user, id, "enable", &[AccountStatus::Disabled], AccountStatus::Active, None, |_| None).await?;
+    let account = change_status(
+        &state,
+        &auth.user,
+        id,
+        StatusChange {
+            action: "enable",
+            allowed_from: &[AccountStatus::Disabled],
+            to: AccountStatus::Active,
+            reason: None,
+        },
+        |_| None,
+    )
+    .await?;
     Ok(axum::Json(account))
 }
 
@@ -246,7 +306,12 @@ struct NewAccount {
 }
 
 /// Validates an issue request; field names get `prefix` (used for import rows).
-async fn validate_issue(state: &AppState, v: &mut Validator, prefix: &str, req: &IssueAccountRequest) -> ApiResult<Option<NewAccount>> {
+async fn validate_issue(
+    state: &AppState,
+    v: &mut Validator,
+    prefix: &str,
+    req: &IssueAccountRequest,
+) -> ApiResult<Option<NewAccount>> {
     let before = v.errors.len();
     let f = |name: &str| format!("{prefix}{name}");
     let username = kc_db::normalise_login(&req.username);
@@ -335,7 +400,13 @@ async fn user_of(new: NewAccount, approved_by: Uuid, now: chrono::DateTime<chron
     })
 }
 
-async fn insert_issued(state: &AppState, txn: &kc_db::DatabaseTransaction, actor: Uuid, u: &user::Model, reason: &str) -> ApiResult<()> {
+async fn insert_issued(
+    state: &AppState,
+    txn: &kc_db::DatabaseTransaction,
+    actor: Uuid,
+    u: &user::Model,
+    reason: &str,
+) -> ApiResult<()> {
     let now = state.clock.now();
     kc_db::identity::save_user(txn, u.clone(), true).await.map_err(|e| match e {
         kc_db::DbError::Unique(_) => ApiError::conflict(
@@ -345,15 +416,19 @@ async fn insert_issued(state: &AppState, txn: &kc_db::DatabaseTransaction, actor
         ),
         other => other.into(),
     })?;
-    kc_db::audit::append(txn, now, NewAuditEvent {
-        actor_id: Some(actor),
-        entity_type: "account",
-        entity_id: u.id.to_string(),
-        action: "issue",
-        before: None,
-        after: Some(user_snapshot(u)),
-        reason: Some(reason.into()),
-    })
+    kc_db::audit::append(
+        txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(actor),
+            entity_type: "account",
+            entity_id: u.id.to_string(),
+            action: "issue",
+            before: None,
+            after: Some(user_snapshot(u)),
+            reason: Some(reason.into()),
+        },
+    )
     .await?;
     let url = state.settings.public_url.trim_end_matches('/');
     mail::send(txn, now, u.email.as_deref(), mail::account_issued(&u.display_name, &u.username, url)).await
@@ -397,18 +472,18 @@ pub async fn import_accounts(
     mut multipart: Multipart,
 ) -> ApiResult<axum::Json<ImportResult>> {
     let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::bad_request(format!("上传内容无法读取：{e}"), format!("The upload could not be read: {e}")))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(|e| {
+        ApiError::bad_request(format!("上传内容无法读取：{e}"), format!("The upload could not be read: {e}"))
+    })? {
         if field.name() == Some("file") {
             bytes = Some(field.bytes().await.map_err(|e| {
                 ApiError::bad_request(format!("上传内容无法读取：{e}"), format!("The upload could not be read: {e}"))
             })?);
         }
     }
-    let bytes = bytes.ok_or_else(|| ApiError::field("file", "required", "请选择要导入的 Excel 文件", "Choose the Excel file to import"))?;
+    let bytes = bytes.ok_or_else(|| {
+        ApiError::field("file", "required", "请选择要导入的 Excel 文件", "Choose the Excel file to import")
+    })?;
     let rows = excel::read_account_rows(&bytes)?;
     if rows.is_empty() {
         return Err(ApiError::field("file", "empty", "文件中没有数据行", "The file has no data rows"));
@@ -421,13 +496,20 @@ pub async fn import_accounts(
     for row in rows {
         let prefix = format!("row {}: ", row.line);
         let organisation_id = match row.credit_code.as_deref() {
-            Some(code) => match kc_db::identity::organisation_by_credit_code(state.db.read(), &code.to_ascii_uppercase()).await? {
-                Some(o) => Some(o.id),
-                None => {
-                    v.add(&format!("{prefix}credit_code"), "not_found", format!("未找到信用代码为 {code} 的单位"), format!("No organisation has credit code {code}"));
-                    None
+            Some(code) => {
+                match kc_db::identity::organisation_by_credit_code(state.db.read(), &code.to_ascii_uppercase()).await? {
+                    Some(o) => Some(o.id),
+                    None => {
+                        v.add(
+                            &format!("{prefix}credit_code"),
+                            "not_found",
+                            format!("未找到信用代码为 {code} 的单位"),
+                            format!("No organisation has credit code {code}"),
+                        );
+                        None
+                    }
                 }
-            },
+            }
             None => None,
         };
         let req = IssueAccountRequest {

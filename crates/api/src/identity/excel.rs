@@ -23,7 +23,9 @@ fn xlsx_error(e: XlsxError) -> ApiError {
 pub(crate) fn download(bytes: Vec<u8>, filename: &str) -> Response {
     let encoded: String = filename
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
+        })
         .collect();
     (
         [

@@ -67,12 +67,7 @@ pub fn password_reset(name: &str, link: &str, minutes: i64) -> Mail {
 }
 
 /// Writes `mail` to the outbox when the recipient has an address.
-pub async fn send(
-    conn: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    to: Option<&str>,
-    mail: Mail,
-) -> ApiResult<()> {
+pub async fn send(conn: &impl ConnectionTrait, now: DateTime<Utc>, to: Option<&str>, mail: Mail) -> ApiResult<()> {
     if let Some(to) = to.filter(|t| !t.is_empty()) {
         kc_db::outbox::enqueue(conn, now, to, &mail.subject, &mail.body).await?;
     }

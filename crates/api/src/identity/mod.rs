@@ -102,17 +102,16 @@ fn account_of(u: &user::Model, names: &HashMap<Uuid, String>) -> Account {
 
 pub(crate) async fn me_view(state: &AppState, u: &user::Model) -> ApiResult<Me> {
     let account = account_view(state, u).await?;
-    let permissions = Role::parse(&u.role)
-        .map(permissions_of)
-        .unwrap_or_default()
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let permissions =
+        Role::parse(&u.role).map(permissions_of).unwrap_or_default().into_iter().map(String::from).collect();
     Ok(Me { account, permissions })
 }
 
 /// The audited form of an organisation (what `before`/`after` record).
-pub(crate) fn org_snapshot(o: &organisation::Model, certs: &[kc_db::entities::org_certification::Model]) -> serde_json::Value {
+pub(crate) fn org_snapshot(
+    o: &organisation::Model,
+    certs: &[kc_db::entities::org_certification::Model],
+) -> serde_json::Value {
     serde_json::json!({
         "name": o.name,
         "credit_code": o.credit_code,

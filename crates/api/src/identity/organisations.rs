@@ -13,7 +13,9 @@ use kc_db::entities::{org_certification, organisation, routing_rule};
 use kc_db::{PageRequest, TransactionTrait};
 use uuid::Uuid;
 
-use super::dto::{CertificationDto, OrgQuery, OrgRef, Organisation, OrganisationInput, OrganisationPage, RoutingRuleDto};
+use super::dto::{
+    CertificationDto, OrgQuery, OrgRef, Organisation, OrganisationInput, OrganisationPage, RoutingRuleDto,
+};
 use super::excel;
 use super::org_snapshot;
 use crate::auth::{Authorized, ManageOrganisations, ReadDirectory};
@@ -86,10 +88,9 @@ pub(crate) async fn validate_org_fields(
             v.add(&format!("{prefix}district"), "invalid", "请选择所在区县", "Choose the district from the list");
         }
     }
-    for (field, value) in [
-        ("registered_capital_fen", f.registered_capital_fen),
-        ("last_year_revenue_fen", f.last_year_revenue_fen),
-    ] {
+    for (field, value) in
+        [("registered_capital_fen", f.registered_capital_fen), ("last_year_revenue_fen", f.last_year_revenue_fen)]
+    {
         if value.is_some_and(|x| x < 0) {
             v.add(&format!("{prefix}{field}"), "negative", "金额不能为负数", "Amounts cannot be negative");
         }
@@ -160,7 +161,9 @@ pub async fn list_organisations(
     _auth: Authorized<ReadDirectory>,
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<axum::Json<OrganisationPage>> {
-    let page = kc_db::identity::list_organisations(state.db.read(), &filter_of(&q), PageRequest::new(q.page, q.per_page)).await?;
+    let page =
+        kc_db::identity::list_organisations(state.db.read(), &filter_of(&q), PageRequest::new(q.page, q.per_page))
+            .await?;
     Ok(axum::Json(OrganisationPage { items: organisation_views(&state, page.items).await?, total: page.total }))
 }
 
@@ -190,7 +193,12 @@ pub async fn export_organisations(
     excel::organisations(&rows, &districts)
 }
 
-fn parse_certifications(v: &mut Validator, certs: &[CertificationDto], kinds: &[String], org_id: Uuid) -> Vec<org_certification::Model> {
+fn parse_certifications(
+    v: &mut Validator,
+    certs: &[CertificationDto],
+    kinds: &[String],
+    org_id: Uuid,
+) -> Vec<org_certification::Model> {
     let mut out = Vec::new();
     for (i, c) in certs.iter().enumerate() {
         if !kinds.contains(&c.kind) {
@@ -287,13 +295,12 @@ async fn organisation_from_input(
 }
 
 fn credit_code_taken() -> ApiError {
-    let mut e = ApiError::conflict(
+    ApiError::conflict(
         "credit_code_taken",
         "已有单位使用该统一社会信用代码",
         "Another organisation has this credit code",
-    );
-    e.errors.push(crate::error::FieldError::new("credit_code", "taken", e.message_zh.clone(), e.message_en.clone()));
-    e
+    )
+    .on_field("credit_code")
 }
 
 /// Create an organisation.
@@ -316,15 +323,19 @@ pub async fn create_organisation(
         kc_db::DbError::Unique(_) => credit_code_taken(),
         other => other.into(),
     })?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(auth.user.user.id),
-        entity_type: "organisation",
-        entity_id: org.id.to_string(),
-        action: "create",
-        before: None,
-        after: Some(after),
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(auth.user.user.id),
+            entity_type: "organisation",
+            entity_id: org.id.to_string(),
+            action: "create",
+            before: None,
+            after: Some(after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     let view = organisation_views(&state, vec![org]).await?.pop().ok_or_else(ApiError::internal)?;
@@ -370,15 +381,19 @@ pub async fn update_organisation(
         kc_db::DbError::Unique(_) => credit_code_taken(),
         other => other.into(),
     })?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(auth.user.user.id),
-        entity_type: "organisation",
-        entity_id: id.to_string(),
-        action: "update",
-        before: Some(before),
-        after: Some(after),
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(auth.user.user.id),
+            entity_type: "organisation",
+            entity_id: id.to_string(),
+            action: "update",
+            before: Some(before),
+            after: Some(after),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     let view = organisation_views(&state, vec![org]).await?.pop().ok_or_else(ApiError::internal)?;
@@ -410,7 +425,12 @@ pub async fn put_routing_rules(
         if OrgType::parse(&r.org_type).is_none() {
             v.add(&format!("{i}.org_type"), "invalid", "单位类型不正确", "Invalid organisation type");
         } else if seen.contains(&r.org_type) {
-            v.add(&format!("{i}.org_type"), "duplicate", "每种单位类型只能有一条规则", "One rule per organisation type");
+            v.add(
+                &format!("{i}.org_type"),
+                "duplicate",
+                "每种单位类型只能有一条规则",
+                "One rule per organisation type",
+            );
         }
         seen.push(r.org_type.clone());
         if RoutingMode::parse(&r.mode).is_none() {
@@ -426,15 +446,23 @@ pub async fn put_routing_rules(
         rules.iter().map(|r| routing_rule::Model { org_type: r.org_type.clone(), mode: r.mode.clone() }).collect(),
     )
     .await?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(auth.user.user.id),
-        entity_type: "routing_rules",
-        entity_id: "all".into(),
-        action: "update",
-        before: Some(serde_json::json!(before.iter().map(|r| (r.org_type.clone(), r.mode.clone())).collect::<HashMap<_, _>>())),
-        after: Some(serde_json::json!(rules.iter().map(|r| (r.org_type.clone(), r.mode.clone())).collect::<HashMap<_, _>>())),
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(auth.user.user.id),
+            entity_type: "routing_rules",
+            entity_id: "all".into(),
+            action: "update",
+            before: Some(serde_json::json!(
+                before.iter().map(|r| (r.org_type.clone(), r.mode.clone())).collect::<HashMap<_, _>>()
+            )),
+            after: Some(serde_json::json!(
+                rules.iter().map(|r| (r.org_type.clone(), r.mode.clone())).collect::<HashMap<_, _>>()
+            )),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(axum::Json(rules))

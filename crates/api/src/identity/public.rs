@@ -35,9 +35,7 @@ pub async fn districts(State(state): State<AppState>) -> ApiResult<axum::Json<Ve
 pub async fn certification_kinds(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<CertificationKind>>> {
     let rows = kc_db::identity::certification_kinds(state.db.read()).await?;
     Ok(axum::Json(
-        rows.into_iter()
-            .map(|k| CertificationKind { code: k.code, name_zh: k.name_zh, name_en: k.name_en })
-            .collect(),
+        rows.into_iter().map(|k| CertificationKind { code: k.code, name_zh: k.name_zh, name_en: k.name_en }).collect(),
     ))
 }
 
@@ -75,11 +73,16 @@ pub async fn organisations(
 }
 
 /// The recommending unit the locality rules give.
-pub(crate) async fn suggest(state: &AppState, facts: &OrgFacts) -> ApiResult<Result<organisation::Model, RoutingError>> {
+pub(crate) async fn suggest(
+    state: &AppState,
+    facts: &OrgFacts,
+) -> ApiResult<Result<organisation::Model, RoutingError>> {
     let rules: Vec<RoutingRule> = kc_db::identity::routing_rules(state.db.read())
         .await?
         .into_iter()
-        .filter_map(|r| Some(RoutingRule { org_type: OrgType::parse(&r.org_type)?, mode: RoutingMode::parse(&r.mode)? }))
+        .filter_map(|r| {
+            Some(RoutingRule { org_type: OrgType::parse(&r.org_type)?, mode: RoutingMode::parse(&r.mode)? })
+        })
         .collect();
     let orgs = kc_db::identity::recommenders(state.db.read()).await?;
     let facts_of: Vec<RecommenderFacts> = orgs
@@ -92,7 +95,9 @@ pub(crate) async fn suggest(state: &AppState, facts: &OrgFacts) -> ApiResult<Res
             })
         })
         .collect();
-    Ok(route(facts, &rules, &facts_of).map(|id| orgs.into_iter().find(|o| o.id == id)).and_then(|o| o.ok_or(RoutingError::NoBureau)))
+    Ok(route(facts, &rules, &facts_of)
+        .map(|id| orgs.into_iter().find(|o| o.id == id))
+        .and_then(|o| o.ok_or(RoutingError::NoBureau)))
 }
 
 pub(crate) fn routing_error(e: &RoutingError) -> (String, String) {
@@ -103,7 +108,10 @@ pub(crate) fn routing_error(e: &RoutingError) -> (String, String) {
         ),
         RoutingError::NoDistrictOffice(d) => (
             format!("所在区县（{}）没有区县科技部门账号，请手动选择推荐单位", d.as_deref().unwrap_or("未填写")),
-            format!("No district S&T office serves district {}; choose the recommending unit yourself", d.as_deref().unwrap_or("(none)")),
+            format!(
+                "No district S&T office serves district {}; choose the recommending unit yourself",
+                d.as_deref().unwrap_or("(none)")
+            ),
         ),
         RoutingError::NotSelfRecommending => (
             "该单位尚未开通推荐单位账号，请手动选择推荐单位或联系科技局".into(),
@@ -131,9 +139,10 @@ pub async fn recommender_suggestion(
             district: org.district,
         }
     } else {
-        let org_type = q.org_type.as_deref().and_then(OrgType::parse).ok_or_else(|| {
-            ApiError::field("org_type", "invalid", "请选择单位类型", "Choose the organisation type")
-        })?;
+        let org_type =
+            q.org_type.as_deref().and_then(OrgType::parse).ok_or_else(|| {
+                ApiError::field("org_type", "invalid", "请选择单位类型", "Choose the organisation type")
+            })?;
         OrgFacts { id: None, org_type, district: q.district }
     };
     match suggest(&state, &facts).await? {
@@ -187,9 +196,12 @@ pub(crate) async fn check_login_names_free(
     phone: Option<&str>,
 ) -> ApiResult<()> {
     if kc_db::identity::login_name_in_use(state.db.read(), username).await? {
-        let mut e = ApiError::conflict("username_taken", "该用户名已被使用，请换一个", "This username is taken; choose another");
-        e.errors.push(crate::error::FieldError::new("username", "taken", e.message_zh.clone(), e.message_en.clone()));
-        return Err(e);
+        return Err(ApiError::conflict(
+            "username_taken",
+            "该用户名已被使用，请换一个",
+            "This username is taken; choose another",
+        )
+        .on_field("username"));
     }
     let mut v = Validator::default();
     if let Some(email) = email
@@ -268,18 +280,12 @@ pub async fn register(
     if let Some(n) = &new_org
         && kc_db::identity::organisation_by_credit_code(state.db.read(), &n.credit_code).await?.is_some()
     {
-        let mut e = ApiError::conflict(
+        return Err(ApiError::conflict(
             "credit_code_taken",
             "该统一社会信用代码的单位已在平台登记，请在“选择已有单位”中搜索并选择它",
             "An organisation with this credit code is already registered; search for it and pick it instead",
-        );
-        e.errors.push(crate::error::FieldError::new(
-            "new_organisation.credit_code",
-            "taken",
-            e.message_zh.clone(),
-            e.message_en.clone(),
-        ));
-        return Err(e);
+        )
+        .on_field("new_organisation.credit_code"));
     }
 
     // The recommending unit: the applicant's choice if it is one, else the rules' suggestion.
@@ -341,15 +347,19 @@ pub async fn register(
             let after = org_snapshot(&org, &[]);
             let id = org.id;
             kc_db::identity::save_organisation(&txn, org, Vec::new(), true).await?;
-            kc_db::audit::append(&txn, now, NewAuditEvent {
-                actor_id: None,
-                entity_type: "organisation",
-                entity_id: id.to_string(),
-                action: "register",
-                before: None,
-                after: Some(after),
-                reason: Some(format!("registered with account {username}")),
-            })
+            kc_db::audit::append(
+                &txn,
+                now,
+                NewAuditEvent {
+                    actor_id: None,
+                    entity_type: "organisation",
+                    entity_id: id.to_string(),
+                    action: "register",
+                    before: None,
+                    after: Some(after),
+                    reason: Some(format!("registered with account {username}")),
+                },
+            )
             .await?;
             id
         }
@@ -379,18 +389,24 @@ pub async fn register(
     let after = user_snapshot(&user);
     let display_name = user.display_name.clone();
     kc_db::identity::save_user(&txn, user, true).await.map_err(|e| match e {
-        kc_db::DbError::Unique(_) => ApiError::conflict("username_taken", "该用户名已被使用，请换一个", "This username is taken; choose another"),
+        kc_db::DbError::Unique(_) => {
+            ApiError::conflict("username_taken", "该用户名已被使用，请换一个", "This username is taken; choose another")
+        }
         other => other.into(),
     })?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(user_id),
-        entity_type: "account",
-        entity_id: user_id.to_string(),
-        action: "register",
-        before: None,
-        after: Some(after),
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(user_id),
+            entity_type: "account",
+            entity_id: user_id.to_string(),
+            action: "register",
+            before: None,
+            after: Some(after),
+            reason: None,
+        },
+    )
     .await?;
     mail::send(&txn, now, Some(&email), mail::registration_received(&display_name, &username)).await?;
     txn.commit().await?;

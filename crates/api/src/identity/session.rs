@@ -5,15 +5,15 @@ use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use governor::clock::{Clock as _, DefaultClock};
 use kc_core::identity::{AccountStatus, LockoutPolicy, after_failed_login, is_locked};
+use kc_db::TransactionTrait;
 use kc_db::audit::NewAuditEvent;
 use kc_db::entities::{password_reset, session};
-use kc_db::TransactionTrait;
 
 use super::dto::{ChangePasswordRequest, ForgotPasswordRequest, LoginRequest, LoginResponse, Me, ResetPasswordRequest};
 use super::{mail, me_view};
 use crate::auth::{
-    ClientIp, Credential, CurrentUser, clear_cookies, hash_password, random_token, session_cookies,
-    token_hash, verify_password,
+    ClientIp, Credential, CurrentUser, clear_cookies, hash_password, random_token, session_cookies, token_hash,
+    verify_password,
 };
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::ApiJson;
@@ -89,15 +89,19 @@ pub async fn login(
         let txn = state.db.write().begin().await?;
         kc_db::identity::record_login_failure(&txn, user.id, failures, lock).await?;
         if let Some(until) = lock {
-            kc_db::audit::append(&txn, now, NewAuditEvent {
-                actor_id: None,
-                entity_type: "account",
-                entity_id: user.id.to_string(),
-                action: "lock",
-                before: None,
-                after: Some(serde_json::json!({ "locked_until": until.to_rfc3339() })),
-                reason: Some(format!("{} failed log-ins", policy.threshold)),
-            })
+            kc_db::audit::append(
+                &txn,
+                now,
+                NewAuditEvent {
+                    actor_id: None,
+                    entity_type: "account",
+                    entity_id: user.id.to_string(),
+                    action: "lock",
+                    before: None,
+                    after: Some(serde_json::json!({ "locked_until": until.to_rfc3339() })),
+                    reason: Some(format!("{} failed log-ins", policy.threshold)),
+                },
+            )
             .await?;
             txn.commit().await?;
             return Err(locked(until));
@@ -174,15 +178,19 @@ pub async fn logout_all(State(state): State<AppState>, current: CurrentUser) -> 
     let now = state.clock.now();
     let txn = state.db.write().begin().await?;
     let ended = kc_db::identity::delete_sessions_of(&txn, current.user.id).await?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(current.user.id),
-        entity_type: "account",
-        entity_id: current.user.id.to_string(),
-        action: "logout_all",
-        before: None,
-        after: Some(serde_json::json!({ "sessions_ended": ended })),
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(current.user.id),
+            entity_type: "account",
+            entity_id: current.user.id.to_string(),
+            action: "logout_all",
+            before: None,
+            after: Some(serde_json::json!({ "sessions_ended": ended })),
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok((StatusCode::NO_CONTENT, clear_cookies()))
@@ -216,15 +224,19 @@ pub async fn change_password(
     let txn = state.db.write().begin().await?;
     kc_db::identity::save_user(&txn, user, false).await?;
     kc_db::identity::delete_sessions_of(&txn, current.user.id).await?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(current.user.id),
-        entity_type: "account",
-        entity_id: current.user.id.to_string(),
-        action: "change_password",
-        before: None,
-        after: None,
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(current.user.id),
+            entity_type: "account",
+            entity_id: current.user.id.to_string(),
+            action: "change_password",
+            before: None,
+            after: None,
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -244,13 +256,16 @@ pub async fn forgot_password(
         let token = random_token();
         let minutes = state.settings.auth.reset_token_minutes;
         let txn = state.db.write().begin().await?;
-        kc_db::identity::insert_password_reset(&txn, password_reset::Model {
-            token_hash: token_hash(&token),
-            user_id: user.id,
-            created_at: now,
-            expires_at: now + chrono::Duration::minutes(minutes),
-            used_at: None,
-        })
+        kc_db::identity::insert_password_reset(
+            &txn,
+            password_reset::Model {
+                token_hash: token_hash(&token),
+                user_id: user.id,
+                created_at: now,
+                expires_at: now + chrono::Duration::minutes(minutes),
+                used_at: None,
+            },
+        )
         .await?;
         let link = format!("{}/reset?token={token}", state.settings.public_url.trim_end_matches('/'));
         mail::send(&txn, now, user.email.as_deref(), mail::password_reset(&user.display_name, &link, minutes)).await?;
@@ -268,7 +283,12 @@ pub async fn reset_password(
 ) -> ApiResult<StatusCode> {
     let now = state.clock.now();
     let invalid = || {
-        ApiError::field("token", "invalid_token", "重置链接无效或已过期，请重新申请", "The reset link is invalid or expired; ask for a new one")
+        ApiError::field(
+            "token",
+            "invalid_token",
+            "重置链接无效或已过期，请重新申请",
+            "The reset link is invalid or expired; ask for a new one",
+        )
     };
     let hash = token_hash(req.token.trim());
     // Check the password before spending the token, so a weak password can be retried.
@@ -295,15 +315,19 @@ pub async fn reset_password(
     updated.updated_at = now;
     kc_db::identity::save_user(&txn, updated, false).await?;
     kc_db::identity::delete_sessions_of(&txn, user.id).await?;
-    kc_db::audit::append(&txn, now, NewAuditEvent {
-        actor_id: Some(user.id),
-        entity_type: "account",
-        entity_id: user.id.to_string(),
-        action: "reset_password",
-        before: None,
-        after: None,
-        reason: None,
-    })
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(user.id),
+            entity_type: "account",
+            entity_id: user.id.to_string(),
+            action: "reset_password",
+            before: None,
+            after: None,
+            reason: None,
+        },
+    )
     .await?;
     txn.commit().await?;
     Ok(StatusCode::NO_CONTENT)

@@ -19,7 +19,13 @@ pub async fn list_tokens(State(state): State<AppState>, current: CurrentUser) ->
     Ok(axum::Json(
         tokens
             .into_iter()
-            .map(|t| ApiToken { id: t.id, name: t.name, created_at: t.created_at, expires_at: t.expires_at, last_used_at: t.last_used_at })
+            .map(|t| ApiToken {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+            })
             .collect(),
     ))
 }

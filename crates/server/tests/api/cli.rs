@@ -35,14 +35,16 @@ async fn start(data_dir: &std::path::Path, database_url: &str, demo: bool) -> Se
     if demo {
         cmd.arg("--demo");
     }
-    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    // Owned by `Server`, whose Drop kills and waits for it.
+    let server =
+        Server(cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap(), format!("http://127.0.0.1:{port}"));
+    let base = server.1.clone();
     let client = reqwest::Client::new();
     for _ in 0..200 {
         if let Ok(r) = client.get(format!("{base}/readyz")).send().await
             && r.status() == 200
         {
-            return Server(child, base);
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -115,7 +117,10 @@ async fn audit_verify_passes_fresh_and_fails_after_tampering() {
     assert_eq!(app.browser().post("/registrations", crate::support::registration(&username)).await.status(), 201);
     let page = admin.get_json(&format!("/admin/accounts?q={username}")).await;
     let id = page["items"][0]["id"].as_str().unwrap().to_string();
-    assert_eq!(admin.post(&format!("/admin/accounts/{id}/reject"), serde_json::json!({"reason": "材料不全"})).await.status(), 200);
+    assert_eq!(
+        admin.post(&format!("/admin/accounts/{id}/reject"), serde_json::json!({"reason": "材料不全"})).await.status(),
+        200
+    );
 
     let app_url = app.settings.effective_database_url();
     let (ok, text) = verify(app.dir.path(), &app_url);
@@ -123,17 +128,17 @@ async fn audit_verify_passes_fresh_and_fails_after_tampering() {
     assert!(text.contains("3"), "three entries (org, account, reject): {text}");
 
     // Soften the rejection reason behind the platform's back.
-    app.db
-        .write()
-        .execute_unprepared("UPDATE audit_log SET reason = '已核实' WHERE action = 'reject'")
-        .await
-        .unwrap();
+    app.db.write().execute_unprepared("UPDATE audit_log SET reason = '已核实' WHERE action = 'reject'").await.unwrap();
     let (ok, text) = verify(app.dir.path(), &app_url);
     assert!(!ok, "tampering must be detected: {text}");
     assert!(text.contains("BROKEN"), "{text}");
 
     // Deleting the last entry is detected as well.
-    app.db.write().execute_unprepared("UPDATE audit_log SET reason = '材料不全' WHERE action = 'reject'").await.unwrap();
+    app.db
+        .write()
+        .execute_unprepared("UPDATE audit_log SET reason = '材料不全' WHERE action = 'reject'")
+        .await
+        .unwrap();
     assert!(verify(app.dir.path(), &app_url).0, "restored");
     app.db.write().execute_unprepared("DELETE FROM audit_log WHERE action = 'reject'").await.unwrap();
     assert!(!verify(app.dir.path(), &app_url).0, "a removed entry must be detected");

@@ -199,7 +199,9 @@ async fn lockout_expires_with_the_clock() {
 
 #[tokio::test]
 async fn login_rate_limit_per_address() {
-    let app = TestApp::spawn_with(|s| s.auth.login_rate_per_minute = 3, std::sync::Arc::new(kc_api::clock::SystemClock)).await;
+    let app =
+        TestApp::spawn_with(|s| s.auth.login_rate_per_minute = 3, std::sync::Arc::new(kc_api::clock::SystemClock))
+            .await;
     let mut b = app.browser();
     for _ in 0..3 {
         assert_eq!(b.login("nobody", "Wrong#password1").await.status(), 401);
@@ -351,9 +353,10 @@ async fn bureau_issues_accounts_and_imports_excel() {
     let upload = |rows: Vec<[&str; 8]>| {
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet();
-        for (r, row) in std::iter::once(["用户名", "姓名", "角色", "单位统一社会信用代码", "科室", "邮箱", "手机", "初始密码"])
-            .chain(rows)
-            .enumerate()
+        for (r, row) in
+            std::iter::once(["用户名", "姓名", "角色", "单位统一社会信用代码", "科室", "邮箱", "手机", "初始密码"])
+                .chain(rows)
+                .enumerate()
         {
             for (c, v) in row.iter().enumerate() {
                 ws.write_string(r as u32, c as u16, *v).unwrap();
@@ -420,16 +423,18 @@ async fn organisations_are_validated_audited_and_exported() {
     assert_eq!(org["recommender"]["name"], "自贡市科学技术局");
     assert_eq!(org["certifications"][0]["kind"], "tech_sme");
 
-    let res = admin
-        .post("/admin/organisations", j!({ "name": "重复", "credit_code": code, "org_type": "enterprise" }))
-        .await;
+    let res =
+        admin.post("/admin/organisations", j!({ "name": "重复", "credit_code": code, "org_type": "enterprise" })).await;
     assert_eq!(res.status(), 409);
     assert_eq!(json(res).await["code"], "credit_code_taken");
 
     let id = org["id"].as_str().unwrap();
     let res = admin
-        .put(&format!("/admin/organisations/{id}"), j!({ "name": "自贡新材料研究院（更名）", "credit_code": code,
-            "org_type": "research_institute", "district": "510304", "credit_status": "penalty" }))
+        .put(
+            &format!("/admin/organisations/{id}"),
+            j!({ "name": "自贡新材料研究院（更名）", "credit_code": code,
+            "org_type": "research_institute", "district": "510304", "credit_status": "penalty" }),
+        )
         .await;
     assert_eq!(res.status(), 200);
     let audit = admin.get_json(&format!("/admin/audit-events?entity_type=organisation&entity_id={id}")).await;
@@ -478,10 +483,13 @@ async fn password_reset_by_mailed_token_and_change() {
     let mut b = app.browser();
     assert_eq!(b.login("researcher", DEMO_PASSWORD).await.status(), 401);
     assert_eq!(b.login("researcher", "Xinmima#2026").await.status(), 200);
-    let res = b.post("/auth/password/change", j!({ "current_password": "wrong", "new_password": "Another#2026" })).await;
+    let res =
+        b.post("/auth/password/change", j!({ "current_password": "wrong", "new_password": "Another#2026" })).await;
     assert_eq!(res.status(), 422);
     assert_eq!(json(res).await["errors"][0]["field"], "current_password");
-    let res = b.post("/auth/password/change", j!({ "current_password": "Xinmima#2026", "new_password": "Another#2026" })).await;
+    let res = b
+        .post("/auth/password/change", j!({ "current_password": "Xinmima#2026", "new_password": "Another#2026" }))
+        .await;
     assert_eq!(res.status(), 204);
 }
 
