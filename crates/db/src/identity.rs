@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -297,11 +297,9 @@ pub async fn session_with_user(
     conn: &impl ConnectionTrait,
     id_hash: &str,
 ) -> DbResult<Option<(session::Model, user::Model)>> {
-    let Some(s) = session::Entity::find_by_id(id_hash.to_string()).one(conn).await? else {
-        return Ok(None);
-    };
-    let u = user::Entity::find_by_id(s.user_id).one(conn).await?;
-    Ok(u.map(|u| (s, u)))
+    // One round trip: this runs on every authenticated request.
+    let found = session::Entity::find_by_id(id_hash.to_string()).find_also_related(user::Entity).one(conn).await?;
+    Ok(found.and_then(|(s, u)| u.map(|u| (s, u))))
 }
 
 pub async fn touch_session(
@@ -401,14 +399,6 @@ pub async fn take_password_reset(
 }
 
 pub use crate::entities::org_certification::Model as Certification;
-/// Keeps the model type reachable for callers that build it.
-pub use crate::entities::{organisation::Model as Organisation, user::Model as User};
-
-#[allow(dead_code)]
-fn _assert_set_available() -> user::ActiveModel {
-    user::ActiveModel { id: Set(Uuid::nil()), ..Default::default() }
-}
-
 /// The user of an unused, unexpired reset token, without spending it.
 pub async fn password_reset_user(
     conn: &impl ConnectionTrait,
