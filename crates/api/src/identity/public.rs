@@ -15,7 +15,7 @@ use super::dto::{
 };
 use super::organisations::{OrgFields, validate_org_fields};
 use super::{mail, org_snapshot, user_snapshot};
-use crate::auth::hash_password;
+use crate::auth::{ClientIp, hash_password};
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -219,11 +219,14 @@ pub(crate) async fn check_login_names_free(
 
 /// Register an individual or unit applicant account; it stays pending until the bureau approves it.
 #[utoipa::path(post, path = "/registrations", tag = "identity", request_body = RegistrationRequest,
-    responses((status = 201, body = RegistrationResponse), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = RegistrationResponse), (status = 409, body = Problem), (status = 422, body = Problem),
+              (status = 429, body = Problem)))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<RegistrationRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<RegistrationResponse>)> {
+    super::session::throttle(&state, ip)?;
     let username = kc_db::normalise_login(&req.username);
     let email = kc_db::normalise_login(&req.email);
     let phone = req.phone.trim().to_string();

@@ -47,6 +47,26 @@ fn locked(until: chrono::DateTime<chrono::Utc>) -> ApiError {
     .with("locked_until", until.to_rfc3339())
 }
 
+/// Refuses a client address that has used up its budget of unauthenticated attempts
+/// (log-in, registration, password reset) for now.
+pub(crate) fn throttle(state: &AppState, ip: Option<std::net::IpAddr>) -> ApiResult<()> {
+    if let Some(ip) = ip
+        && let Err(not_until) = state.login_limiter.check_key(&ip)
+    {
+        let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("操作过于频繁，请 {wait} 秒后再试"),
+            format!("Too many attempts from your address; try again in {wait} seconds"),
+        )
+        .with("retry_after_seconds", wait);
+        e.retry_after = Some(wait);
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Log in with username, phone or e-mail.
 #[utoipa::path(post, path = "/auth/login", tag = "identity", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -56,20 +76,7 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, axum::Json<LoginResponse>)> {
-    if let Some(ip) = ip
-        && let Err(not_until) = state.login_limiter.check_key(&ip)
-    {
-        let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("登录尝试过于频繁，请 {wait} 秒后再试"),
-            format!("Too many log-in attempts; try again in {wait} seconds"),
-        )
-        .with("retry_after_seconds", wait);
-        e.retry_after = Some(wait);
-        return Err(e);
-    }
+    throttle(&state, ip)?;
 
     let now = state.clock.now();
     let Some(user) = kc_db::identity::user_by_login(state.db.read(), &req.login).await? else {
@@ -247,8 +254,10 @@ pub async fn change_password(
     responses((status = 202)))]
 pub async fn forgot_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<ForgotPasswordRequest>,
 ) -> ApiResult<StatusCode> {
+    throttle(&state, ip)?;
     let now = state.clock.now();
     if let Some(user) = kc_db::identity::user_by_login(state.db.read(), &req.login).await?
         && user.email.is_some()
