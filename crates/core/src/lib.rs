@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod credit_code;
+pub mod grants;
 pub mod identity;
 pub mod password;
 pub mod routing;

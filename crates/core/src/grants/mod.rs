@@ -1,0 +1,8 @@
+//! Rules of the grants context: call windows, quotas, eligibility, bonuses, forms.
+//! Every figure comes from the call's data; nothing here knows a city.
+
+pub mod bonus;
+pub mod eligibility;
+pub mod form;
+pub mod quota;
+pub mod window;

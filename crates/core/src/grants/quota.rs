@@ -1,0 +1,186 @@
+//! Quotas (限项): how many applications a person, organisation, recommending unit,
+//! named organisation or district may file, optionally limited to some categories (which
+//! also expresses mutually exclusive category groups) and some calls (exclusive calls).
+
+use serde::{Deserialize, Serialize};
+
+/// Whose applications a quota counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuotaScope {
+    /// Per principal investigator (e.g. one project per PI per year).
+    Pi,
+    /// Per applicant organisation.
+    Organisation,
+    /// Per recommending unit.
+    Recommender,
+    /// Only for the named organisation (e.g. the First People's Hospital: 15 medical projects).
+    NamedOrganisation { organisation_id: String },
+    /// Per district.
+    District,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quota {
+    pub code: String,
+    pub scope: QuotaScope,
+    /// Categories counted together; `None` counts every category.
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    /// Calls counted together (exclusive calls); `None` means this call only.
+    #[serde(default)]
+    pub calls: Option<Vec<String>>,
+    pub limit: u32,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// The facts of one application that quotas look at. Callers pass the applications that
+/// count (this year's, not withdrawn or declined).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    pub call: String,
+    pub category: String,
+    pub pi: String,
+    pub organisation: String,
+    pub recommender: String,
+    pub district: Option<String>,
+}
+
+impl Quota {
+    fn counts_category(&self, category: &str) -> bool {
+        self.categories.as_ref().is_none_or(|c| c.iter().any(|x| x == category))
+    }
+
+    fn counts_call(&self, current_call: &str, call: &str) -> bool {
+        match &self.calls {
+            Some(calls) => calls.iter().any(|c| c == call),
+            None => call == current_call,
+        }
+    }
+
+    /// Whether `filing` shares this quota's scope key with `new`.
+    fn same_holder(&self, new: &Filing, filing: &Filing) -> bool {
+        match &self.scope {
+            QuotaScope::Pi => filing.pi == new.pi,
+            QuotaScope::Organisation | QuotaScope::NamedOrganisation { .. } => filing.organisation == new.organisation,
+            QuotaScope::Recommender => filing.recommender == new.recommender,
+            QuotaScope::District => filing.district.is_some() && filing.district == new.district,
+        }
+    }
+
+    fn applies_to(&self, new: &Filing) -> bool {
+        let scoped = match &self.scope {
+            QuotaScope::NamedOrganisation { organisation_id } => &new.organisation == organisation_id,
+            QuotaScope::District => new.district.is_some(),
+            _ => true,
+        };
+        scoped && self.counts_category(&new.category) && self.counts_call(&new.call, &new.call)
+    }
+
+    /// How many of `existing` this quota counts for `new`'s holder.
+    pub fn used(&self, new: &Filing, existing: &[Filing]) -> u32 {
+        existing
+            .iter()
+            .filter(|f| {
+                self.same_holder(new, f) && self.counts_category(&f.category) && self.counts_call(&new.call, &f.call)
+            })
+            .count() as u32
+    }
+}
+
+/// The quotas `new` would exceed, given the filings that already count.
+pub fn exceeded<'a>(quotas: &'a [Quota], new: &Filing, existing: &[Filing]) -> Vec<&'a Quota> {
+    quotas.iter().filter(|q| q.applies_to(new) && q.used(new, existing) >= q.limit).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quota(code: &str, scope: QuotaScope, categories: Option<&[&str]>, limit: u32) -> Quota {
+        Quota {
+            code: code.into(),
+            scope,
+            categories: categories.map(|c| c.iter().map(|s| s.to_string()).collect()),
+            calls: None,
+            limit,
+            message_zh: format!("{code} 超出限额"),
+            message_en: format!("{code} exceeded"),
+        }
+    }
+
+    fn filing(category: &str, pi: &str, org: &str, rec: &str, district: &str) -> Filing {
+        Filing {
+            call: "zg2021".into(),
+            category: category.into(),
+            pi: pi.into(),
+            organisation: org.into(),
+            recommender: rec.into(),
+            district: Some(district.into()),
+        }
+    }
+
+    fn codes(q: Vec<&Quota>) -> Vec<String> {
+        q.into_iter().map(|q| q.code.clone()).collect()
+    }
+
+    #[test]
+    fn one_project_per_pi() {
+        let quotas = [quota("pi", QuotaScope::Pi, None, 1)];
+        let new = filing("medical", "wang", "hospital1", "hospital1", "510302");
+        assert!(exceeded(&quotas, &new, &[]).is_empty());
+        let other_pi = filing("medical", "li", "hospital1", "hospital1", "510302");
+        assert!(exceeded(&quotas, &new, &[other_pi]).is_empty());
+        let same_pi_other_category = filing("agriculture", "wang", "hospital1", "hospital1", "510302");
+        assert_eq!(codes(exceeded(&quotas, &new, &[same_pi_other_category])), ["pi"]);
+    }
+
+    #[test]
+    fn exclusive_category_group_per_organisation() {
+        // Industrial innovation and achievement transformation: one of the two, one project.
+        let quotas = [quota("ind_or_transfer", QuotaScope::Organisation, Some(&["industrial", "transfer"]), 1)];
+        let first = filing("industrial", "a", "firm", "ziliujing", "510302");
+        let second = filing("transfer", "b", "firm", "ziliujing", "510302");
+        assert_eq!(codes(exceeded(&quotas, &second, std::slice::from_ref(&first))), ["ind_or_transfer"]);
+        let agriculture = filing("agriculture", "b", "firm", "ziliujing", "510302");
+        assert!(exceeded(&quotas, &agriculture, &[first]).is_empty(), "other categories are not counted");
+    }
+
+    #[test]
+    fn per_recommender_named_organisation_and_district() {
+        let quotas = [
+            quota(
+                "hospital1_medical",
+                QuotaScope::NamedOrganisation { organisation_id: "hospital1".into() },
+                Some(&["medical"]),
+                2,
+            ),
+            quota("district", QuotaScope::District, Some(&["medical"]), 2),
+            quota("recommender", QuotaScope::Recommender, None, 3),
+        ];
+        let h = |pi: &str| filing("medical", pi, "hospital1", "hospital1", "510302");
+        assert!(exceeded(&quotas, &h("c"), &[h("a")]).is_empty());
+        let over = codes(exceeded(&quotas, &h("c"), &[h("a"), h("b")]));
+        assert_eq!(over, ["hospital1_medical", "district"]);
+        // Another hospital is not held to hospital1's quota.
+        let other = filing("medical", "x", "hospital3", "hospital3", "510303");
+        assert!(exceeded(&quotas, &other, &[h("a"), h("b")]).is_empty());
+        // The recommender quota counts every category.
+        let r = |cat: &str, pi: &str| filing(cat, pi, &format!("firm-{pi}"), "ziliujing", &format!("d-{pi}"));
+        let existing = [r("industrial", "a"), r("agriculture", "b"), r("transfer", "c")];
+        assert_eq!(codes(exceeded(&quotas, &r("industrial", "d"), &existing)), ["recommender"]);
+    }
+
+    #[test]
+    fn exclusive_calls_count_each_other() {
+        let mut q = quota("exclusive", QuotaScope::Organisation, None, 1);
+        q.calls = Some(vec!["zg2021".into(), "scu_local_2021".into()]);
+        let mut elsewhere = filing("any", "a", "firm", "r", "510302");
+        elsewhere.call = "scu_local_2021".into();
+        let new = filing("industrial", "b", "firm", "r", "510302");
+        assert_eq!(codes(exceeded(std::slice::from_ref(&q), &new, std::slice::from_ref(&elsewhere))), ["exclusive"]);
+        elsewhere.call = "unrelated".into();
+        assert!(exceeded(&[q], &new, &[elsewhere]).is_empty());
+    }
+}
