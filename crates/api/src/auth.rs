@@ -174,11 +174,22 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> ApiResult<CurrentU
             return Err(ApiError::unauthenticated());
         };
         let id_hash = token_hash(&raw);
-        let Some((s, u)) = kc_db::identity::session_with_user(state.db.read(), &id_hash).await? else {
-            return Err(ApiError::unauthenticated());
+        let cached = state.sessions.as_ref().and_then(|c| c.get(&id_hash));
+        let (s, u) = match cached {
+            Some(hit) => hit,
+            None => {
+                let Some(found) = kc_db::identity::session_with_user(state.db.read(), &id_hash).await? else {
+                    return Err(ApiError::unauthenticated());
+                };
+                if let Some(c) = &state.sessions {
+                    c.insert(id_hash.clone(), found.clone());
+                }
+                found
+            }
         };
         if s.expires_at <= now {
             kc_db::identity::delete_session(state.db.write(), &id_hash).await?;
+            state.forget_session(&id_hash);
             return Err(ApiError::unauthenticated());
         }
         if !is_safe(&parts.method) {
@@ -196,6 +207,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> ApiResult<CurrentU
         if now - s.last_seen_at > chrono::Duration::minutes(5) {
             let expires = now + chrono::Duration::minutes(state.settings.auth.session_idle_minutes);
             kc_db::identity::touch_session(state.db.write(), &id_hash, now, expires).await?;
+            state.forget_session(&id_hash);
         }
         (u, Credential::Session { id_hash })
     };

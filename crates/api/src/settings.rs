@@ -21,8 +21,8 @@ pub struct Settings {
     pub demo: bool,
     /// "text" or "json".
     pub log_format: String,
-    /// The address users reach the site at, used in mailed links.
-    pub public_url: String,
+    /// The address users reach the site at, used in mailed links (default: the listen address).
+    pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub auth: AuthSettings,
@@ -42,6 +42,9 @@ pub struct AuthSettings {
     /// Log-in attempts allowed per client address per minute (per replica).
     pub login_rate_per_minute: u32,
     pub reset_token_minutes: i64,
+    /// Seconds a replica may reuse a session it read from the database (0: never). A
+    /// revocation made on another replica takes effect within this time.
+    pub session_cache_seconds: u64,
     pub password: PasswordPolicy,
 }
 
@@ -63,7 +66,7 @@ impl Default for Settings {
             sqlite_synchronous: "full".into(),
             demo: false,
             log_format: "text".into(),
-            public_url: "http://127.0.0.1:8080".into(),
+            public_url: None,
             trust_forwarded_for: false,
             auth: AuthSettings::default(),
             mail: MailSettings::default(),
@@ -80,6 +83,7 @@ impl Default for AuthSettings {
             lockout_minutes: 15,
             login_rate_per_minute: 30,
             reset_token_minutes: 60,
+            session_cache_seconds: 2,
             password: PasswordPolicy::default(),
         }
     }
@@ -92,6 +96,14 @@ impl Default for MailSettings {
 }
 
 impl Settings {
+    /// The base of links in mails, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_string(),
+            _ => format!("http://{}", self.listen),
+        }
+    }
+
     /// The database URL in effect: the configured one, or SQLite under `data_dir`.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {

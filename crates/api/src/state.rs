@@ -2,8 +2,13 @@ use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use kc_db::Db;
+use kc_db::entities::{session, user};
+use moka::sync::Cache;
+use uuid::Uuid;
 
 use crate::clock::Clock;
 use crate::settings::Settings;
@@ -22,6 +27,13 @@ pub struct Inner {
     /// A real argon2 hash to verify against when the account does not exist, so timing
     /// does not tell which log-in names exist.
     pub dummy_hash: String,
+    /// Sessions recently read from the database, by hashed id, for a few seconds
+    /// (`auth.session_cache_seconds`): every authenticated request needs one, and the
+    /// database round trip dominated them. Changes made on this replica evict at once;
+    /// other replicas see a revocation within the cache time. `None` when disabled.
+    pub sessions: Option<Cache<String, (session::Model, user::Model)>>,
+    /// Organisation names for account views (names change rarely; one minute).
+    pub org_names: Cache<Uuid, String>,
 }
 
 impl std::ops::Deref for AppState {
@@ -36,6 +48,30 @@ impl AppState {
         let per_minute = NonZeroU32::new(settings.auth.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let login_limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
         let dummy_hash = crate::auth::hash_password_blocking("not-a-real-password").unwrap_or_default();
-        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash }))
+        let ttl = settings.auth.session_cache_seconds;
+        let sessions = (ttl > 0).then(|| {
+            Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(ttl))
+                .support_invalidation_closures()
+                .build()
+        });
+        let org_names = Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(60)).build();
+        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names }))
+    }
+
+    /// Evicts one cached session (after log-out).
+    pub fn forget_session(&self, id_hash: &str) {
+        if let Some(c) = &self.sessions {
+            c.invalidate(id_hash);
+        }
+    }
+
+    /// Evicts every cached session of a user (log out everywhere, password or status change).
+    pub fn forget_sessions_of(&self, user_id: Uuid) {
+        if let Some(c) = &self.sessions {
+            // Only fails when closures are not enabled, which the builder above does.
+            let _ = c.invalidate_entries_if(move |_, (_, u)| u.id == user_id);
+        }
     }
 }

@@ -152,6 +152,7 @@ async fn change_status(
         mail::send(&txn, now, updated.email.as_deref(), m).await?;
     }
     txn.commit().await?;
+    state.forget_sessions_of(id);
     account_view(state, &updated).await
 }
 
@@ -196,7 +197,7 @@ pub async fn approve_account(
         })?
     };
     let comment = req.comment.filter(|c| !c.trim().is_empty());
-    let url = state.settings.public_url.trim_end_matches('/').to_string();
+    let url = state.settings.public_url();
     let account = change_status(
         &state,
         &auth.user,
@@ -430,8 +431,8 @@ async fn insert_issued(
         },
     )
     .await?;
-    let url = state.settings.public_url.trim_end_matches('/');
-    mail::send(txn, now, u.email.as_deref(), mail::account_issued(&u.display_name, &u.username, url)).await
+    let url = state.settings.public_url();
+    mail::send(txn, now, u.email.as_deref(), mail::account_issued(&u.display_name, &u.username, &url)).await
 }
 
 /// Issue an account (recommending units, bureau staff, experts …); it is active at once.

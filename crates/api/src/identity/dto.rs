@@ -103,12 +103,14 @@ pub struct OrgSummary {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgSearchQuery {
     pub q: Option<String>,
     pub limit: Option<u64>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SuggestionQuery {
     pub organisation_id: Option<Uuid>,
     pub org_type: Option<String>,
@@ -153,6 +155,7 @@ pub struct RegistrationResponse {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AccountQuery {
     pub status: Option<String>,
     pub role: Option<String>,
@@ -249,6 +252,7 @@ fn default_good() -> String {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrgQuery {
     pub q: Option<String>,
     pub org_type: Option<String>,
@@ -271,6 +275,7 @@ pub struct RoutingRuleDto {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
@@ -312,6 +317,7 @@ pub struct AuditPage {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,

@@ -60,11 +60,23 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Names of the organisations `users` refer to (their own and their recommender).
 async fn org_names(state: &AppState, users: &[&user::Model]) -> ApiResult<HashMap<Uuid, String>> {
-    let mut ids: Vec<Uuid> = users.iter().flat_map(|u| [u.org_id, u.recommender_id]).flatten().collect();
-    ids.sort();
-    ids.dedup();
-    let orgs = kc_db::identity::organisations_by_ids(state.db.read(), &ids).await?;
-    Ok(orgs.into_iter().map(|o| (o.id, o.name)).collect())
+    let mut names = HashMap::new();
+    let mut missing: Vec<Uuid> = Vec::new();
+    for id in users.iter().flat_map(|u| [u.org_id, u.recommender_id]).flatten() {
+        match state.org_names.get(&id) {
+            Some(name) => {
+                names.insert(id, name);
+            }
+            None => missing.push(id),
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    for o in kc_db::identity::organisations_by_ids(state.db.read(), &missing).await? {
+        state.org_names.insert(o.id, o.name.clone());
+        names.insert(o.id, o.name);
+    }
+    Ok(names)
 }
 
 fn org_ref(names: &HashMap<Uuid, String>, id: Option<Uuid>) -> Option<OrgRef> {

@@ -396,6 +396,7 @@ pub async fn update_organisation(
     )
     .await?;
     txn.commit().await?;
+    state.org_names.invalidate(&id);
     let view = organisation_views(&state, vec![org]).await?.pop().ok_or_else(ApiError::internal)?;
     Ok(axum::Json(view))
 }

@@ -175,6 +175,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, current: CurrentUser) -> ApiResult<(StatusCode, CookieJar)> {
     if let Credential::Session { id_hash } = &current.credential {
         kc_db::identity::delete_session(state.db.write(), id_hash).await?;
+        state.forget_session(id_hash);
     }
     Ok((StatusCode::NO_CONTENT, clear_cookies()))
 }
@@ -200,6 +201,7 @@ pub async fn logout_all(State(state): State<AppState>, current: CurrentUser) -> 
     )
     .await?;
     txn.commit().await?;
+    state.forget_sessions_of(current.user.id);
     Ok((StatusCode::NO_CONTENT, clear_cookies()))
 }
 
@@ -246,6 +248,7 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
+    state.forget_sessions_of(current.user.id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -276,7 +279,7 @@ pub async fn forgot_password(
             },
         )
         .await?;
-        let link = format!("{}/reset?token={token}", state.settings.public_url.trim_end_matches('/'));
+        let link = format!("{}/reset?token={token}", state.settings.public_url());
         mail::send(&txn, now, user.email.as_deref(), mail::password_reset(&user.display_name, &link, minutes)).await?;
         txn.commit().await?;
     }
@@ -339,6 +342,7 @@ pub async fn reset_password(
     )
     .await?;
     txn.commit().await?;
+    state.forget_sessions_of(user.id);
     Ok(StatusCode::NO_CONTENT)
 }
 

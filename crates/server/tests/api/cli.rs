@@ -80,6 +80,8 @@ async fn a_session_from_one_process_is_accepted_by_another() {
 
     let res = client.get(format!("{}/api/v1/me", b.1)).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(res.status(), 200, "process B accepts process A's session");
+    let res = client.get(format!("{}/api/v1/me", a.1)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
     // Log out everywhere through B; A no longer accepts the session.
     let res = client
         .post(format!("{}/api/v1/auth/logout-all", b.1))
@@ -89,8 +91,12 @@ async fn a_session_from_one_process_is_accepted_by_another() {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
+    let res = client.get(format!("{}/api/v1/me", b.1)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 401, "the replica that logged out forgets at once");
+    // A may reuse its cached copy for `auth.session_cache_seconds` (2 s), no longer.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
     let res = client.get(format!("{}/api/v1/me", a.1)).header("cookie", &cookie).send().await.unwrap();
-    assert_eq!(res.status(), 401);
+    assert_eq!(res.status(), 401, "the other replica sees the revocation within the cache time");
 }
 
 fn verify(dir: &std::path::Path, url: &str) -> (bool, String) {

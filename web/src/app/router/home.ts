@@ -9,7 +9,10 @@ const HOMES: { permission: PermissionRequirement | null; route: string }[] = [
   { permission: null, route: 'me' },
 ]
 
-export function homeLocation(can: (p: PermissionRequirement | null) => boolean, signedIn: boolean): RouteLocationRaw {
+export function homeLocation(
+  can: (p: PermissionRequirement | null) => boolean,
+  signedIn: boolean,
+): RouteLocationRaw {
   if (!signedIn) return { name: 'login' }
   const home = HOMES.find((h) => can(h.permission))
   return { name: home?.route ?? 'me' }

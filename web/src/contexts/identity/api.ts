@@ -1,11 +1,4 @@
-import {
-  api,
-  rawFetch,
-  unwrap,
-  type ApiPaths,
-  type BodyOf,
-  type ResponseOf,
-} from '@/shared/api/client'
+import { api, getJson, rawFetch, unwrap, type BodyOf, type ResponseOf } from '@/shared/api/client'
 
 import {
   ACCOUNT_STATUSES,
@@ -36,15 +29,8 @@ export type RegistrationBody = BodyOf<'/registrations', 'post'>
 export type NewOrganisationBody = NonNullable<RegistrationBody['new_organisation']>
 export type IssueAccountBody = BodyOf<'/admin/accounts', 'post'>
 export type OrganisationBody = BodyOf<'/admin/organisations', 'post'>
-export type Certification = OrganisationBody['certifications'][number]
+export type Certification = NonNullable<OrganisationBody['certifications']>[number]
 export type LoginResponse = ResponseOf<'/auth/login', 'post'>
-
-type QueryOf<P extends keyof ApiPaths> = ApiPaths[P] extends { get: { parameters: { query?: infer Q } } }
-  ? NonNullable<Q>
-  : never
-export type AccountQuery = QueryOf<'/admin/accounts'>
-export type OrganisationQuery = QueryOf<'/admin/organisations'>
-export type AuditQuery = QueryOf<'/admin/audit-events'>
 
 type Loose = Record<string, string | number>
 
@@ -56,29 +42,28 @@ const num = (q: Loose, key: string): number | undefined => {
   const value = Number(q[key])
   return Number.isFinite(value) && value > 0 ? value : undefined
 }
+const paging = (q: Loose) => ({ page: num(q, 'page'), per_page: num(q, 'per_page') })
 
-/** URL query (strings) → the typed query of `GET /admin/accounts`. */
-export function accountQuery(q: Loose): AccountQuery {
+/** URL query (strings) → the query of `GET /admin/accounts` (unknown enum values dropped). */
+export function accountQuery(q: Loose) {
   return {
     status: oneOf(q.status, ACCOUNT_STATUSES),
     role: oneOf(q.role, ROLES),
     q: text(q, 'q'),
-    page: num(q, 'page'),
-    per_page: num(q, 'per_page'),
+    ...paging(q),
   }
 }
 
-export function organisationQuery(q: Loose): OrganisationQuery {
+export function organisationQuery(q: Loose) {
   return {
     q: text(q, 'q'),
     org_type: oneOf(q.org_type, ORG_TYPES),
     district: text(q, 'district'),
-    page: num(q, 'page'),
-    per_page: num(q, 'per_page'),
+    ...paging(q),
   }
 }
 
-export function auditQuery(q: Loose): AuditQuery {
+export function auditQuery(q: Loose) {
   return {
     entity_type: text(q, 'entity_type'),
     entity_id: text(q, 'entity_id'),
@@ -86,29 +71,23 @@ export function auditQuery(q: Loose): AuditQuery {
     action: text(q, 'action'),
     from: text(q, 'from'),
     to: text(q, 'to'),
-    page: num(q, 'page'),
-    per_page: num(q, 'per_page'),
+    ...paging(q),
   }
 }
 
-export type SuggestionQuery =
-  | { organisation_id: string }
-  | { org_type: OrgType; district: string }
+export type SuggestionQuery = { organisation_id: string } | { org_type: OrgType; district: string }
 
 export const identityApi = {
   // Public reference data
   districts: () => unwrap(api.GET('/public/districts')),
   recommenders: () => unwrap(api.GET('/public/recommenders')),
   certificationKinds: () => unwrap(api.GET('/public/certification-kinds')),
-  searchOrganisations: (q: string, limit = 20) =>
-    unwrap(api.GET('/public/organisations', { params: { query: { q, limit } } })),
-  suggestRecommender: (query: SuggestionQuery) =>
-    unwrap(api.GET('/public/recommender-suggestion', { params: { query } })),
+  searchOrganisations: (q: string, limit = 20) => getJson('/public/organisations', { q, limit }),
+  suggestRecommender: (query: SuggestionQuery) => getJson('/public/recommender-suggestion', query),
 
   // Registration and passwords
   register: (body: RegistrationBody) => unwrap(api.POST('/registrations', { body })),
-  forgotPassword: (login: string) =>
-    unwrap(api.POST('/auth/password/forgot', { body: { login } })),
+  forgotPassword: (login: string) => unwrap(api.POST('/auth/password/forgot', { body: { login } })),
   resetPassword: (token: string, newPassword: string) =>
     unwrap(api.POST('/auth/password/reset', { body: { token, new_password: newPassword } })),
   changePassword: (currentPassword: string, newPassword: string) =>
@@ -130,7 +109,7 @@ export const identityApi = {
     unwrap(api.DELETE('/me/api-tokens/{id}', { params: { path: { id } } })),
 
   // Accounts (bureau)
-  accounts: (q: Loose) => unwrap(api.GET('/admin/accounts', { params: { query: accountQuery(q) } })),
+  accounts: (q: Loose) => getJson('/admin/accounts', accountQuery(q)),
   approve: (id: string, comment?: string) =>
     unwrap(
       api.POST('/admin/accounts/{id}/approve', {
@@ -141,7 +120,9 @@ export const identityApi = {
   reject: (id: string, reason: string) =>
     unwrap(api.POST('/admin/accounts/{id}/reject', { params: { path: { id } }, body: { reason } })),
   disable: (id: string, reason: string) =>
-    unwrap(api.POST('/admin/accounts/{id}/disable', { params: { path: { id } }, body: { reason } })),
+    unwrap(
+      api.POST('/admin/accounts/{id}/disable', { params: { path: { id } }, body: { reason } }),
+    ),
   enable: (id: string) =>
     unwrap(api.POST('/admin/accounts/{id}/enable', { params: { path: { id } } })),
   issueAccount: (body: IssueAccountBody) => unwrap(api.POST('/admin/accounts', { body })),
@@ -154,22 +135,18 @@ export const identityApi = {
   },
 
   // Organisations (bureau)
-  organisations: (q: Loose) =>
-    unwrap(api.GET('/admin/organisations', { params: { query: organisationQuery(q) } })),
+  organisations: (q: Loose) => getJson('/admin/organisations', organisationQuery(q)),
   createOrganisation: (body: OrganisationBody) =>
     unwrap(api.POST('/admin/organisations', { body })),
   updateOrganisation: (id: string, body: OrganisationBody) =>
     unwrap(api.PUT('/admin/organisations/{id}', { params: { path: { id } }, body })),
   routingRules: () => unwrap(api.GET('/admin/routing-rules')),
-  saveRoutingRules: (rules: RoutingRule[]) => unwrap(api.PUT('/admin/routing-rules', { body: rules })),
+  saveRoutingRules: (rules: RoutingRule[]) =>
+    unwrap(api.PUT('/admin/routing-rules', { body: rules })),
 
   // Audit and outbox
-  auditEvents: (q: Loose) =>
-    unwrap(api.GET('/admin/audit-events', { params: { query: auditQuery(q) } })),
-  outbox: (q: Loose) =>
-    unwrap(
-      api.GET('/admin/outbox', { params: { query: { page: num(q, 'page'), per_page: num(q, 'per_page') } } }),
-    ),
+  auditEvents: (q: Loose) => getJson('/admin/audit-events', auditQuery(q)),
+  outbox: (q: Loose) => getJson('/admin/outbox', paging(q)),
 }
 
 export type { AccountType }

@@ -11,7 +11,13 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number]
 
 /** Roles the bureau issues (ACC-2); applicants register themselves. */
-export const ISSUED_ROLES = ['recommender', 'bureau_staff', 'bureau_admin', 'expert', 'concierge'] as const
+export const ISSUED_ROLES = [
+  'recommender',
+  'bureau_staff',
+  'bureau_admin',
+  'expert',
+  'concierge',
+] as const
 export type IssuedRole = (typeof ISSUED_ROLES)[number]
 
 export const SELF_REGISTERED_ROLES = ['individual_applicant', 'unit_applicant'] as const
@@ -41,7 +47,12 @@ export const ROUTING_MODES = ['district', 'self', 'bureau'] as const
 export type RoutingMode = (typeof ROUTING_MODES)[number]
 
 /** Bureau departments offered when issuing staff accounts (free text is allowed too). */
-export const DEPARTMENT_SUGGESTIONS = ['resource_allocation', 'innovation', 'achievement', 'agri_social'] as const
+export const DEPARTMENT_SUGGESTIONS = [
+  'resource_allocation',
+  'innovation',
+  'achievement',
+  'agri_social',
+] as const
 
 /** The permission codes of this context (the server's `permissions`). */
 export const PERMISSIONS = {
@@ -58,3 +69,8 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[]): 
     ? (value as T)
     : undefined
 }
+
+/** The server's username rule: 3–32 lower-case letters, digits or _ . -, starting with a letter. */
+export const USERNAME_PATTERN = /^[a-z][a-z0-9_.-]{2,31}$/
+/** Mainland mobile numbers: 11 digits starting with 1. */
+export const PHONE_PATTERN = /^1\d{10}$/

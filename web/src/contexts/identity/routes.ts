@@ -48,7 +48,10 @@ const routes: RouteRecordRaw[] = [
     path: '/me',
     name: 'me',
     component: () => import('./pages/MePage.vue'),
-    meta: { titleKey: 'identity.me.title', menu: { icon: User, order: 10, tab: true, tabOrder: 100 } },
+    meta: {
+      titleKey: 'identity.me.title',
+      menu: { icon: User, order: 10, tab: true, tabOrder: 100 },
+    },
   },
   {
     path: '/admin/approvals',

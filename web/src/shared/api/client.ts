@@ -1,5 +1,9 @@
 import createClient, { type Middleware } from 'openapi-fetch'
-import type { PathsWithMethod, RequestBodyJSON, SuccessResponseJSON } from 'openapi-typescript-helpers'
+import type {
+  PathsWithMethod,
+  RequestBodyJSON,
+  SuccessResponseJSON,
+} from 'openapi-typescript-helpers'
 
 import { currentLocale } from '../i18n'
 import { ApiError, NETWORK_ERROR, parseProblem, type Problem } from './errors'
@@ -136,7 +140,10 @@ export function errorMiddleware(options: MiddlewareOptions = {}): Middleware {
 }
 
 export function createApiClient(
-  options: MiddlewareOptions & { baseUrl?: string; fetch?: (input: Request) => Promise<Response> } = {},
+  options: MiddlewareOptions & {
+    baseUrl?: string
+    fetch?: (input: Request) => Promise<Response>
+  } = {},
 ) {
   const client = createClient<ApiPaths>({
     baseUrl: options.baseUrl ?? API_BASE,
@@ -179,6 +186,19 @@ export function compactQuery<T extends Query>(query: T): Partial<T> {
     if (value !== undefined && value !== null && value !== '') out[key] = value
   }
   return out
+}
+
+/**
+ * `GET path?query` with the response typed from the generated schema. Used for the list and
+ * search endpoints, whose query parameters go in the URL whatever the OpenAPI document says
+ * about them (the contract is `?status=&page=…`).
+ */
+export async function getJson<P extends GetPath>(
+  path: P,
+  query: Query = {},
+): Promise<ResponseOf<P, 'get'>> {
+  const response = await rawFetch(`${path}${queryString(query)}`)
+  return (await response.json()) as ResponseOf<P, 'get'>
 }
 
 /**

@@ -1,3 +1,4 @@
+import 'dayjs/locale/zh-cn'
 import { computed } from 'vue'
 import { createI18n } from 'vue-i18n'
 import elementEn from 'element-plus/es/locale/lang/en'
@@ -33,7 +34,8 @@ export const i18n = createI18n({
   fallbackLocale: DEFAULT_LOCALE,
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': zhCN as MessageTree, en: en as MessageTree },
+  // Copies: merging context messages must not modify the imported JSON modules.
+  messages: { 'zh-CN': structuredClone(zhCN), en: structuredClone(en) },
 })
 
 /** Adds a context's messages (each context owns `locales/{zh-CN,en}.json`). */

@@ -53,7 +53,7 @@ export function useListQuery<F extends Filters>(defaults: F) {
   const routeName = route.name
   const active = () => route.name === routeName
 
-  const filters = reactive({ ...defaults }) as UnwrapNestedRefs<F>
+  const filters: UnwrapNestedRefs<F> = reactive({ ...defaults })
   const applied = computed<F>(() => readFilters(route.query, defaults))
   const page = computed(() => positiveInt(route.query.page, 1))
   const perPage = computed(() => positiveInt(route.query.per_page, DEFAULT_PER_PAGE))

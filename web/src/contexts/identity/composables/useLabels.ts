@@ -12,11 +12,11 @@ export type LabelGroup =
 
 /** Labels of the API's enum values (`identity.<group>.<value>`), the raw value if unknown. */
 export function useLabels() {
-  const { t, te } = useI18n()
+  const i18n = useI18n()
   function label(group: LabelGroup, value: string | null | undefined): string {
     if (value === null || value === undefined || value === '') return '—'
     const key = `identity.${group}.${value}`
-    return te(key) || te(key, 'zh-CN') ? t(key) : value
+    return i18n.te(key) || i18n.te(key, 'zh-CN') ? i18n.t(key) : value
   }
   return { label }
 }

@@ -34,7 +34,11 @@ function ensure<T>(cache: Cached<T>, load: () => Promise<T[]>): Promise<void> {
 }
 
 /** Public lists (districts, recommending units, certification kinds), loaded once per page load. */
-export function useReferenceData(which: { districts?: boolean; recommenders?: boolean; certificationKinds?: boolean }) {
+export function useReferenceData(which: {
+  districts?: boolean
+  recommenders?: boolean
+  certificationKinds?: boolean
+}) {
   const { locale } = useI18n()
   const ready = Promise.all([
     which.districts ? ensure(districts, identityApi.districts) : Promise.resolve(),

@@ -79,7 +79,10 @@ function restore(): { draft: RegistrationDraft; done: RegistrationDone | null } 
   const raw = storage()?.getItem(REGISTRATION_STORAGE_KEY)
   if (!raw) return fallback
   try {
-    const saved = JSON.parse(raw) as { draft?: Partial<RegistrationDraft>; done?: RegistrationDone | null }
+    const saved = JSON.parse(raw) as {
+      draft?: Partial<RegistrationDraft>
+      done?: RegistrationDone | null
+    }
     const base = emptyDraft()
     const draft: RegistrationDraft = {
       ...base,
