@@ -2,6 +2,7 @@
 //! Every figure comes from the call's data; nothing here knows a city.
 
 pub mod bonus;
+pub mod call;
 pub mod eligibility;
 pub mod form;
 pub mod quota;
