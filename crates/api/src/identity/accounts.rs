@@ -3,7 +3,7 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use kc_core::identity::{AccountStatus, RecommenderKind, Role, can_read_account};
+use kc_core::identity::{AccountStatus, Role, can_read_account};
 use kc_db::audit::NewAuditEvent;
 use kc_db::entities::user;
 use kc_db::{PageRequest, TransactionTrait};
@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::dto::{
     Account, AccountPage, AccountQuery, ApproveRequest, ImportResult, IssueAccountRequest, ReasonRequest,
 };
-use super::public::{check_login_names_free, validate_email, validate_phone, validate_username};
+use super::public::{check_login_names_free, is_recommender, validate_email, validate_phone, validate_username};
 use super::{account_view, accounts_view, excel, mail, user_snapshot};
 use crate::auth::{Authorized, CurrentUser, ManageAccounts, ReadDirectory, hash_password};
 use crate::error::{ApiError, ApiResult, FieldError, Problem, Validator};
@@ -338,9 +338,7 @@ async fn validate_issue(
         }
         Some(Role::Recommender) => {
             let ok = match req.organisation_id {
-                Some(id) => kc_db::identity::organisation(state.db.read(), id)
-                    .await?
-                    .is_some_and(|o| o.recommender_kind != RecommenderKind::None.as_str()),
+                Some(id) => is_recommender(state, id).await?,
                 None => false,
             };
             if !ok {

@@ -18,6 +18,7 @@ use super::dto::{
 };
 use super::excel;
 use super::org_snapshot;
+use super::public::is_recommender;
 use crate::auth::{Authorized, ManageOrganisations, ReadDirectory};
 use crate::error::{ApiError, ApiResult, Problem, Validator};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -255,9 +256,7 @@ async fn organisation_from_input(
         kc_db::identity::certification_kinds(state.db.read()).await?.into_iter().map(|k| k.code).collect();
     let certs = parse_certifications(&mut v, &input.certifications, &kinds, id);
     if let Some(rid) = input.recommender_id {
-        let ok = kc_db::identity::organisation(state.db.read(), rid)
-            .await?
-            .is_some_and(|o| o.recommender_kind != RecommenderKind::None.as_str());
+        let ok = is_recommender(state, rid).await?;
         if !ok {
             v.add("recommender_id", "not_a_recommender", "所选推荐单位不存在", "No such recommending unit");
         }

@@ -154,6 +154,13 @@ pub async fn recommender_suggestion(
     }
 }
 
+/// Whether `id` is an organisation that acts as a recommending unit.
+pub(crate) async fn is_recommender(state: &AppState, id: Uuid) -> ApiResult<bool> {
+    Ok(kc_db::identity::organisation(state.db.read(), id)
+        .await?
+        .is_some_and(|o| o.recommender_kind != RecommenderKind::None.as_str()))
+}
+
 /// Username rules: 3–32 of a–z, 0–9, `_ . -`, starting with a letter.
 pub(crate) fn validate_username(v: &mut Validator, field: &str, username: &str) {
     let ok = (3..=32).contains(&username.len())
@@ -303,9 +310,7 @@ pub async fn register(
     };
     let recommender_id = match req.recommender_id {
         Some(id) => {
-            let ok = kc_db::identity::organisation(state.db.read(), id)
-                .await?
-                .is_some_and(|o| o.recommender_kind != RecommenderKind::None.as_str());
+            let ok = is_recommender(&state, id).await?;
             if !ok {
                 return Err(ApiError::field(
                     "recommender_id",
