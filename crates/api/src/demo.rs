@@ -402,3 +402,52 @@ pub async fn create_admin(db: &Db, username: &str, password: &str, display_name:
     .await
     .map_err(|e| e.to_string())
 }
+
+/// The Zigong 2021 call (seed 000) as a call document: every category and sub-type with
+/// its caps, rules, bonuses and quotas. Dates are the original 2021 ones.
+pub const ZIGONG_2021_CALL: &str = include_str!("../demo/zigong-2021-call.json");
+
+pub fn zigong_2021_call() -> Result<kc_core::grants::call::Call, serde_json::Error> {
+    serde_json::from_str(ZIGONG_2021_CALL)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_zigong_call_is_valid_and_round_trips() {
+        let call = zigong_2021_call().unwrap();
+        assert_eq!(call.problems(), Vec::<String>::new());
+        let exported = serde_json::to_string_pretty(&call).unwrap() + "\n";
+        assert_eq!(exported, ZIGONG_2021_CALL, "the shipped file is in exported form");
+        let again: kc_core::grants::call::Call = serde_json::from_str(&exported).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&again).unwrap() + "\n", exported);
+    }
+
+    #[test]
+    fn the_zigong_call_holds_the_guide_figures() {
+        let call = zigong_2021_call().unwrap();
+        assert_eq!(call.categories.len(), 9);
+        let (_, major) = call.subtype("industrial", "major").unwrap();
+        assert_eq!((major.max_funded, major.max_funding_fen), (2, 100_000_000));
+        let best = kc_core::grants::bonus::applicable(&major.bonuses, &["tech_sme", "high_tech_enterprise"]);
+        assert_eq!(best.map(|b| b.centipoints), Some(200));
+        let (_, medical) = call.subtype("medical", "general").unwrap();
+        assert_eq!(medical.max_funding_fen, 1_000_000);
+        // The demo's three city hospitals carry named quotas of 15 health projects.
+        let named: Vec<String> = call
+            .quotas
+            .iter()
+            .filter_map(|q| match &q.scope {
+                kc_core::grants::quota::QuotaScope::NamedOrganisation { credit_code } => Some(credit_code.clone()),
+                _ => None,
+            })
+            .collect();
+        let hospitals: Vec<String> =
+            orgs().iter().enumerate().filter(|(_, o)| o.org_type == "hospital").map(|(i, _)| credit_code(i)).collect();
+        assert_eq!(named, hospitals);
+        // Windows: closes 2021-04-15 18:00 Beijing time.
+        assert_eq!(kc_core::grants::window::shanghai_text(call.submission.closes_at), "2021-04-15 18:00:00");
+    }
+}

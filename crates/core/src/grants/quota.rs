@@ -15,7 +15,7 @@ pub enum QuotaScope {
     /// Per recommending unit.
     Recommender,
     /// Only for the named organisation (e.g. the First People's Hospital: 15 medical projects).
-    NamedOrganisation { organisation_id: String },
+    NamedOrganisation { credit_code: String },
     /// Per district.
     District,
 }
@@ -27,9 +27,20 @@ pub struct Quota {
     /// Categories counted together; `None` counts every category.
     #[serde(default)]
     pub categories: Option<Vec<String>>,
+    /// Sub-types counted; `None` counts every sub-type.
+    #[serde(default)]
+    pub subtypes: Option<Vec<String>>,
     /// Calls counted together (exclusive calls); `None` means this call only.
     #[serde(default)]
     pub calls: Option<Vec<String>>,
+    /// Only filings routed through recommending units of these kinds (e.g. `district_office`:
+    /// "each district may recommend 2"); `None` means any.
+    #[serde(default)]
+    pub recommender_kinds: Option<Vec<String>>,
+    /// Organisations (credit codes) the quota does not apply to, e.g. those with a
+    /// named quota of their own.
+    #[serde(default)]
+    pub exempt: Vec<String>,
     pub limit: u32,
     pub message_zh: String,
     pub message_en: String,
@@ -39,17 +50,24 @@ pub struct Quota {
 /// count (this year's, not withdrawn or declined).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filing {
+    /// The call's code.
     pub call: String,
     pub category: String,
+    pub subtype: String,
     pub pi: String,
+    /// The applicant organisation's credit code (what named-organisation quotas name).
     pub organisation: String,
     pub recommender: String,
+    /// district_office | self | bureau
+    pub recommender_kind: String,
     pub district: Option<String>,
 }
 
 impl Quota {
-    fn counts_category(&self, category: &str) -> bool {
-        self.categories.as_ref().is_none_or(|c| c.iter().any(|x| x == category))
+    fn counts(&self, f: &Filing) -> bool {
+        self.categories.as_ref().is_none_or(|c| c.iter().any(|x| x == &f.category))
+            && self.subtypes.as_ref().is_none_or(|s| s.iter().any(|x| x == &f.subtype))
+            && self.recommender_kinds.as_ref().is_none_or(|k| k.iter().any(|x| x == &f.recommender_kind))
     }
 
     fn counts_call(&self, current_call: &str, call: &str) -> bool {
@@ -71,20 +89,18 @@ impl Quota {
 
     fn applies_to(&self, new: &Filing) -> bool {
         let scoped = match &self.scope {
-            QuotaScope::NamedOrganisation { organisation_id } => &new.organisation == organisation_id,
+            QuotaScope::NamedOrganisation { credit_code } => &new.organisation == credit_code,
             QuotaScope::District => new.district.is_some(),
             _ => true,
         };
-        scoped && self.counts_category(&new.category) && self.counts_call(&new.call, &new.call)
+        scoped && !self.exempt.contains(&new.organisation) && self.counts(new) && self.counts_call(&new.call, &new.call)
     }
 
     /// How many of `existing` this quota counts for `new`'s holder.
     pub fn used(&self, new: &Filing, existing: &[Filing]) -> u32 {
         existing
             .iter()
-            .filter(|f| {
-                self.same_holder(new, f) && self.counts_category(&f.category) && self.counts_call(&new.call, &f.call)
-            })
+            .filter(|f| self.same_holder(new, f) && self.counts(f) && self.counts_call(&new.call, &f.call))
             .count() as u32
     }
 }
@@ -103,7 +119,10 @@ mod tests {
             code: code.into(),
             scope,
             categories: categories.map(|c| c.iter().map(|s| s.to_string()).collect()),
+            subtypes: None,
             calls: None,
+            recommender_kinds: None,
+            exempt: vec![],
             limit,
             message_zh: format!("{code} 超出限额"),
             message_en: format!("{code} exceeded"),
@@ -114,9 +133,11 @@ mod tests {
         Filing {
             call: "zg2021".into(),
             category: category.into(),
+            subtype: "key".into(),
             pi: pi.into(),
             organisation: org.into(),
             recommender: rec.into(),
+            recommender_kind: if rec.starts_with("hospital") { "self".into() } else { "district_office".into() },
             district: Some(district.into()),
         }
     }
@@ -152,7 +173,7 @@ mod tests {
         let quotas = [
             quota(
                 "hospital1_medical",
-                QuotaScope::NamedOrganisation { organisation_id: "hospital1".into() },
+                QuotaScope::NamedOrganisation { credit_code: "hospital1".into() },
                 Some(&["medical"]),
                 2,
             ),
@@ -170,6 +191,40 @@ mod tests {
         let r = |cat: &str, pi: &str| filing(cat, pi, &format!("firm-{pi}"), "ziliujing", &format!("d-{pi}"));
         let existing = [r("industrial", "a"), r("agriculture", "b"), r("transfer", "c")];
         assert_eq!(codes(exceeded(&quotas, &r("industrial", "d"), &existing)), ["recommender"]);
+    }
+
+    #[test]
+    fn subtypes_and_exemptions() {
+        // Medical research institutions: at most 10 major projects each; the big hospitals
+        // have named quotas and are exempt from the general one.
+        let mut major = quota("major", QuotaScope::Organisation, Some(&["research"]), 1);
+        major.subtypes = Some(vec!["major".into()]);
+        let mut general = quota("general", QuotaScope::Organisation, Some(&["medical"]), 1);
+        general.exempt = vec!["hospital1".into()];
+        let quotas = [major, general];
+        let mut m = filing("research", "a", "inst", "inst", "510302");
+        m.subtype = "major".into();
+        let k = filing("research", "b", "inst", "inst", "510302");
+        assert!(exceeded(&quotas, &k, std::slice::from_ref(&m)).is_empty(), "key projects are not counted");
+        let mut m2 = m.clone();
+        m2.pi = "c".into();
+        assert_eq!(codes(exceeded(&quotas, &m2, &[m])), ["major"]);
+        let h = |pi: &str| filing("medical", pi, "hospital1", "hospital1", "510302");
+        assert!(exceeded(&quotas, &h("b"), &[h("a")]).is_empty());
+        let o = |pi: &str| filing("medical", pi, "hospital5", "hospital5", "510302");
+        assert_eq!(codes(exceeded(&quotas, &o("b"), &[o("a")])), ["general"]);
+    }
+
+    #[test]
+    fn recommender_kind_filter() {
+        // Each district may recommend 2 health projects; self-recommending hospitals are not
+        // counted against that.
+        let mut q = quota("per_district", QuotaScope::Recommender, Some(&["medical"]), 2);
+        q.recommender_kinds = Some(vec!["district_office".into()]);
+        let d = |pi: &str| filing("medical", pi, &format!("clinic-{pi}"), "ziliujing", "510302");
+        assert_eq!(codes(exceeded(std::slice::from_ref(&q), &d("c"), &[d("a"), d("b")])), ["per_district"]);
+        let h = |pi: &str| filing("medical", pi, "hospital1", "hospital1", "510302");
+        assert!(exceeded(&[q], &h("c"), &[h("a"), h("b")]).is_empty());
     }
 
     #[test]
