@@ -179,7 +179,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 fn print_banner(settings: &Settings, addr: SocketAddr) {
     println!("科创平台已启动 / Kechuang is running: http://{addr}");
     println!("  API 文档 / API docs: http://{addr}/api/v1/docs");
-    println!("  数据库 / database: {}", if settings.database_url.is_some() { "PostgreSQL" } else { "SQLite" });
+    let postgres = settings.effective_database_url().starts_with("postgres");
+    println!("  数据库 / database: {}", if postgres { "PostgreSQL" } else { "SQLite" });
     if settings.demo {
         println!("  演示账号 / demo log-ins:");
         for l in kc_api::demo::logins() {
