@@ -255,9 +255,17 @@ pub async fn load_reference(db: &Db) -> DbResult<()> {
     Ok(())
 }
 
-/// Loads everything; returns how many organisations and accounts were created.
+/// Loads everything; returns how many organisations and accounts were created. The Zigong
+/// call is (re)loaded with its windows centred on today, so it is open.
 pub async fn load(db: &Db) -> DbResult<(usize, usize)> {
     load_reference(db).await?;
+    if let Ok(call) = zigong_2021_call() {
+        let centred = crate::grants::centred_on(call, Utc::now());
+        crate::grants::save_call(db, &centred, Utc::now()).await.map_err(|e| match e {
+            crate::grants::CallFileError::Db(d) => d,
+            other => kc_db::DbError::Corrupt(other.to_string()),
+        })?;
+    }
     let conn = db.write();
     let now = Utc::now();
     let mut created_orgs = 0;

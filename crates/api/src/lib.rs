@@ -5,6 +5,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod grants;
 pub mod identity;
 pub mod settings;
 pub mod state;

@@ -220,3 +220,22 @@ pub mod mail_outbox {
     }
     no_relations!();
 }
+
+pub mod call {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "calls")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub code: String,
+        pub year: i32,
+        pub title: String,
+        pub opens_at: DateTimeUtc,
+        pub closes_at: DateTimeUtc,
+        pub document: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}

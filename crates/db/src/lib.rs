@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod grants;
 pub mod identity;
 pub mod outbox;
 

@@ -47,6 +47,11 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Calls for proposals as files.
+    Call {
+        #[command(subcommand)]
+        command: CallCommand,
+    },
     /// Create a bureau administrator (first start of a real deployment).
     CreateAdmin {
         #[arg(long)]
@@ -55,6 +60,18 @@ enum Command {
         password: String,
         #[arg(long, default_value = "系统管理员")]
         display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CallCommand {
+    /// Check a call file and save it (replacing the call with the same code).
+    Import { file: PathBuf },
+    /// Write a call as a file (to standard output without --out).
+    Export {
+        code: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -124,6 +141,33 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::from(1))
                 }
             }
+        }
+        Command::Call { command: CallCommand::Import { file } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let call = match kc_api::grants::parse_call(&text) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("未导入 / not imported: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            let db = kc_api::connect(&settings).await?;
+            kc_api::grants::save_call(&db, &call, chrono::Utc::now()).await?;
+            println!("已导入申报批次 {} / call {} imported", call.code, call.code);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call { command: CallCommand::Export { code, out } } => {
+            let db = kc_api::connect(&settings).await?;
+            let Some(call) = kc_api::grants::load_call(&db, &code).await? else {
+                eprintln!("没有申报批次 {code} / no call {code}");
+                return Ok(ExitCode::from(1));
+            };
+            let text = kc_api::grants::call_text(&call);
+            match out {
+                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Openapi => {
             println!("{}", kc_api::openapi().to_pretty_json()?);

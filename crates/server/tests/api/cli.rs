@@ -149,3 +149,36 @@ async fn audit_verify_passes_fresh_and_fails_after_tampering() {
     app.db.write().execute_unprepared("DELETE FROM audit_log WHERE action = 'reject'").await.unwrap();
     assert!(!verify(app.dir.path(), &app_url).0, "a removed entry must be detected");
 }
+
+#[tokio::test]
+async fn the_zigong_call_file_round_trips_through_import_and_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url()
+        .await
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("calls.db").display()));
+    let file = dir.path().join("zigong.json");
+    std::fs::write(&file, kc_api::demo::ZIGONG_2021_CALL).unwrap();
+
+    let out = kechuang(dir.path(), &url).args(["call", "import"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let exported = dir.path().join("exported.json");
+    let out = kechuang(dir.path(), &url).args(["call", "export", "zg2021", "--out"]).arg(&exported).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = std::fs::read_to_string(&exported).unwrap();
+    assert_eq!(first, kc_api::demo::ZIGONG_2021_CALL);
+
+    // Import the export and export again: the same file.
+    let out = kechuang(dir.path(), &url).args(["call", "import"]).arg(&exported).output().unwrap();
+    assert!(out.status.success());
+    let out = kechuang(dir.path(), &url).args(["call", "export", "zg2021"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), first);
+
+    // A malformed rule is refused at import, naming the rule; nothing changes.
+    let broken = first.replacen("applicant.age <= 60", "applicant.age <=", 1);
+    std::fs::write(&file, broken).unwrap();
+    let out = kechuang(dir.path(), &url).args(["call", "import"]).arg(&file).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pi_age"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kechuang(dir.path(), &url).args(["call", "export", "zg2021"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), first);
+}

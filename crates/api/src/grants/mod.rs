@@ -1,0 +1,100 @@
+//! The grants context. So far: calls as documents (import, export).
+
+use chrono::{DateTime, Utc};
+use kc_core::grants::call::Call;
+use kc_db::Db;
+use kc_db::entities::call;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallFileError {
+    #[error("the file is not a call document: {0}")]
+    Parse(String),
+    #[error("the call has problems:\n  {}", .0.join("\n  "))]
+    Invalid(Vec<String>),
+    #[error(transparent)]
+    Db(#[from] kc_db::DbError),
+}
+
+/// Reads a call document; every problem of the call is reported before anything is saved.
+pub fn parse_call(text: &str) -> Result<Call, CallFileError> {
+    let call: Call = serde_json::from_str(text).map_err(|e| CallFileError::Parse(e.to_string()))?;
+    let problems = call.problems();
+    if problems.is_empty() { Ok(call) } else { Err(CallFileError::Invalid(problems)) }
+}
+
+/// The canonical text of a call (what export writes and import accepts).
+pub fn call_text(call: &Call) -> String {
+    serde_json::to_string_pretty(call).unwrap_or_default() + "\n"
+}
+
+/// Saves `call`, replacing an earlier version with the same code.
+pub async fn save_call(db: &Db, call: &Call, now: DateTime<Utc>) -> Result<call::Model, CallFileError> {
+    let model = call::Model {
+        id: Uuid::now_v7(),
+        code: call.code.clone(),
+        year: call.year,
+        title: call.title.clone(),
+        opens_at: call.submission.opens_at,
+        closes_at: call.submission.closes_at,
+        document: call_text(call),
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(kc_db::grants::save_call(db.write(), model).await?)
+}
+
+/// The stored call with this code, as its document.
+pub async fn load_call(db: &Db, code: &str) -> Result<Option<Call>, CallFileError> {
+    match kc_db::grants::call_by_code(db.read(), code).await? {
+        Some(m) => serde_json::from_str(&m.document).map(Some).map_err(|e| CallFileError::Parse(e.to_string())),
+        None => Ok(None),
+    }
+}
+
+/// Moves every date of `call` by the same amount so that its submission window is centred
+/// on `now` (the demo call is always open).
+pub fn centred_on(mut call: Call, now: DateTime<Utc>) -> Call {
+    let w = call.submission;
+    let shift = now - (w.opens_at + (w.closes_at - w.opens_at) / 2);
+    call.submission.opens_at += shift;
+    call.submission.closes_at += shift;
+    call.recommender_deadline += shift;
+    call.paper_copy_deadline = call.paper_copy_deadline.map(|d| d + shift);
+    call
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kc_core::grants::window::WindowState;
+
+    #[test]
+    fn a_centred_call_is_open_now_and_keeps_its_shape() {
+        let original = crate::demo::zigong_2021_call().unwrap();
+        let now = Utc::now();
+        let shifted = centred_on(original.clone(), now);
+        assert_eq!(shifted.submission.state(now), WindowState::Open);
+        assert_eq!(
+            shifted.submission.closes_at - shifted.submission.opens_at,
+            original.submission.closes_at - original.submission.opens_at
+        );
+        assert_eq!(
+            shifted.recommender_deadline - shifted.submission.closes_at,
+            original.recommender_deadline - original.submission.closes_at
+        );
+        assert!(shifted.problems().is_empty());
+    }
+
+    #[test]
+    fn parse_reports_every_problem() {
+        let mut call = crate::demo::zigong_2021_call().unwrap();
+        call.categories[0].subtypes[0].eligibility[0].expression = "applicant.age <=".into();
+        call.categories[1].subtypes[0].max_funded = 0;
+        match parse_call(&call_text(&call)) {
+            Err(CallFileError::Invalid(p)) => assert_eq!(p.len(), 2, "{p:?}"),
+            other => panic!("expected problems, got {other:?}"),
+        }
+        assert!(matches!(parse_call("{ not json"), Err(CallFileError::Parse(_))));
+    }
+}
