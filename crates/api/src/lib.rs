@@ -35,7 +35,8 @@ pub use state::AppState;
     ),
     tags(
         (name = "platform", description = "Health and diagnostics"),
-        (name = "identity", description = "Accounts, organisations, sessions, audit")
+        (name = "identity", description = "Accounts, organisations, sessions, audit"),
+        (name = "grants", description = "Calls and applications")
     )
 )]
 struct ApiDoc;
@@ -53,7 +54,11 @@ async fn ping() -> axum::Json<Pong> {
 
 /// The API routes and their OpenAPI document, built from the same declarations.
 pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(ping)).merge(identity::router()).split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(ping))
+        .merge(identity::router())
+        .merge(grants::router())
+        .split_for_parts()
 }
 
 /// The OpenAPI document served at `/api/v1/openapi.json`.

@@ -239,3 +239,43 @@ pub mod call {
     }
     no_relations!();
 }
+
+pub mod application {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "applications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub call_id: Uuid,
+        pub category: String,
+        pub subtype: String,
+        pub applicant_id: Uuid,
+        pub org_id: Uuid,
+        pub recommender_id: Uuid,
+        pub title: String,
+        pub data: String,
+        pub status: String,
+        pub version: i32,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod idempotency_key {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "idempotency_keys")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub status: i32,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

@@ -2,7 +2,11 @@
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 
-use crate::entities::call;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use uuid::Uuid;
+
+use crate::entities::{application, call, idempotency_key};
 use crate::{DbError, DbResult};
 
 pub async fn call_by_code(conn: &impl ConnectionTrait, code: &str) -> DbResult<Option<call::Model>> {
@@ -29,4 +33,96 @@ pub async fn save_call(conn: &impl ConnectionTrait, mut model: call::Model) -> D
     };
     am.update(conn).await.map_err(DbError::classify)?;
     Ok(model)
+}
+
+pub async fn call_by_id(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<call::Model>> {
+    Ok(call::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn insert_application(conn: &impl ConnectionTrait, a: application::Model) -> DbResult<()> {
+    a.into_active_model().reset_all().insert(conn).await.map_err(DbError::classify)?;
+    Ok(())
+}
+
+pub async fn application(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<application::Model>> {
+    Ok(application::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn applications_of(conn: &impl ConnectionTrait, applicant: Uuid) -> DbResult<Vec<application::Model>> {
+    Ok(application::Entity::find()
+        .filter(application::Column::ApplicantId.eq(applicant))
+        .order_by_desc(application::Column::CreatedAt)
+        .all(conn)
+        .await?)
+}
+
+/// The applications of a call in the given statuses (what quotas count).
+pub async fn applications_in_call(
+    conn: &impl ConnectionTrait,
+    call_id: Uuid,
+    statuses: &[&str],
+) -> DbResult<Vec<application::Model>> {
+    Ok(application::Entity::find()
+        .filter(application::Column::CallId.eq(call_id))
+        .filter(application::Column::Status.is_in(statuses.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
+/// Saves draft content if the stored version is still `expected_version`; returns the new
+/// version, or `None` when someone saved in between (or the application is not editable).
+pub async fn save_draft(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    expected_version: i32,
+    editable: &[&str],
+    title: &str,
+    data: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Option<i32>> {
+    let res = application::Entity::update_many()
+        .col_expr(application::Column::Title, Expr::value(title))
+        .col_expr(application::Column::Data, Expr::value(data))
+        .col_expr(application::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .filter(application::Column::Id.eq(id))
+        .filter(application::Column::Version.eq(expected_version))
+        .filter(application::Column::Status.is_in(editable.iter().copied()))
+        .exec(conn)
+        .await?;
+    Ok((res.rows_affected == 1).then_some(expected_version + 1))
+}
+
+/// Moves an application from `from` to `to` if it is still in `from`; false otherwise.
+pub async fn change_status(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    submitted_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let mut update = application::Entity::update_many()
+        .col_expr(application::Column::Status, Expr::value(to))
+        .col_expr(application::Column::UpdatedAt, Expr::value(now));
+    if let Some(at) = submitted_at {
+        update = update.col_expr(application::Column::SubmittedAt, Expr::value(Some(at)));
+    }
+    let res =
+        update.filter(application::Column::Id.eq(id)).filter(application::Column::Status.eq(from)).exec(conn).await?;
+    Ok(res.rows_affected == 1)
+}
+
+pub async fn idempotent_response(
+    conn: &impl ConnectionTrait,
+    user_id: Uuid,
+    key: &str,
+) -> DbResult<Option<idempotency_key::Model>> {
+    Ok(idempotency_key::Entity::find_by_id((user_id, key.to_string())).one(conn).await?)
+}
+
+/// Records the response given for a key (in the transaction of the action itself).
+pub async fn record_idempotent_response(conn: &impl ConnectionTrait, record: idempotency_key::Model) -> DbResult<()> {
+    record.into_active_model().reset_all().insert(conn).await.map_err(DbError::classify)?;
+    Ok(())
 }

@@ -98,3 +98,21 @@ mod tests {
         assert!(matches!(parse_call("{ not json"), Err(CallFileError::Parse(_))));
     }
 }
+
+pub mod applications;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(applications::list_calls))
+        .routes(routes!(applications::start_application))
+        .routes(routes!(applications::get_application))
+        .routes(routes!(applications::my_applications))
+        .routes(routes!(applications::save_draft))
+        .routes(routes!(applications::check_eligibility))
+        .routes(routes!(applications::submit))
+}

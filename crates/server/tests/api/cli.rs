@@ -182,3 +182,67 @@ async fn the_zigong_call_file_round_trips_through_import_and_export() {
     let out = kechuang(dir.path(), &url).args(["call", "export", "zg2021"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), first);
 }
+
+async fn login_cookie(base: &str, username: &str, password: &str) -> (String, String) {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "login": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let cookies: Vec<String> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|c| c.split(';').next().map(String::from))
+        .collect();
+    let csrf = cookies.iter().find_map(|c| c.strip_prefix("kc_csrf=")).unwrap().to_string();
+    (cookies.join("; "), csrf)
+}
+
+#[tokio::test]
+async fn an_acknowledged_draft_survives_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = test_database_url()
+        .await
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.path().join("crash.db").display()));
+    let mut server = start(dir.path(), &url, true).await;
+    let (cookie, csrf) = login_cookie(&server.1, "researcher", kc_testkit::DEMO_PASSWORD).await;
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{}/api/v1/applications", server.1))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(
+            &serde_json::json!({ "call": "zg2021", "category": "medical", "subtype": "general", "title": "断电测试" }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let app: serde_json::Value = res.json().await.unwrap();
+    let id = app["id"].as_str().unwrap().to_string();
+    let data = serde_json::json!({ "project_name": "断电前刚保存的内容", "summary": "一字不差" });
+    let res = client
+        .put(format!("{}/api/v1/applications/{id}/draft", server.1))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({ "version": 1, "title": "断电测试", "data": data }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the save is acknowledged");
+
+    // SIGKILL: no shutdown handler runs.
+    server.0.kill().unwrap();
+    server.0.wait().unwrap();
+    let server = start(dir.path(), &url, false).await;
+    let res =
+        client.get(format!("{}/api/v1/applications/{id}", server.1)).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let stored: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(stored["data"], data);
+    assert_eq!(stored["version"], 2);
+}

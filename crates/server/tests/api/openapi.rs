@@ -42,6 +42,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/admin/routing-rules"),
     ("GET", "/admin/audit-events"),
     ("GET", "/admin/outbox"),
+    ("GET", "/calls"),
+    ("POST", "/applications"),
+    ("GET", "/applications/{id}"),
+    ("GET", "/me/applications"),
+    ("PUT", "/applications/{id}/draft"),
+    ("GET", "/applications/{id}/eligibility"),
+    ("POST", "/applications/{id}/submit"),
 ];
 
 fn documented(doc: &Value) -> Vec<(String, String)> {

@@ -286,6 +286,97 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/applications': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Start an application in a category (mandatory) of an open call. */
+    post: operations['start_application']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/applications/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One application. */
+    get: operations['get_application']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/applications/{id}/draft': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /**
+     * Save the draft. Acknowledged only once it is committed to the database; a save from a
+     *     stale copy (another tab saved since) is refused so nothing is silently overwritten.
+     */
+    put: operations['save_draft']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/applications/{id}/eligibility': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every eligibility rule of the application's category, passed or not, with the reason. */
+    get: operations['check_eligibility']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/applications/{id}/submit': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Submit (上报) to the recommending unit: all or nothing. With an `Idempotency-Key`
+     *     header, a retry of the same submission gets the first answer again.
+     */
+    post: operations['submit']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/auth/login': {
     parameters: {
       query?: never
@@ -388,6 +479,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/calls': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Calls and their categories. */
+    get: operations['list_calls']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/me': {
     parameters: {
       query?: never
@@ -435,6 +543,23 @@ export interface paths {
     post?: never
     /** Revoke one of the current user's tokens. */
     delete: operations['delete_token']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/applications': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The current applicant's applications. */
+    get: operations['my_applications']
+    put?: never
+    post?: never
+    delete?: never
     options?: never
     head?: never
     patch?: never
@@ -600,6 +725,26 @@ export interface components {
       last_used_at?: string | null
       name: string
     }
+    ApplicationView: {
+      call: string
+      category: string
+      data: Record<string, never>
+      /** Format: uuid */
+      id: string
+      /** @description draft | submitted | returned | recommended | declined | accepted | rejected */
+      status: string
+      /** Format: date-time */
+      submitted_at?: string | null
+      subtype: string
+      title: string
+      /** Format: date-time */
+      updated_at: string
+      /**
+       * Format: int32
+       * @description Send back with the next save.
+       */
+      version: number
+    }
     ApproveRequest: {
       comment?: string | null
     }
@@ -622,6 +767,25 @@ export interface components {
       items: components['schemas']['AuditEvent'][]
       /** Format: int64 */
       total: number
+    }
+    CallSummary: {
+      categories: components['schemas']['CategorySummary'][]
+      /** Format: date-time */
+      closes_at: string
+      code: string
+      /** @description Whether submissions are accepted now, by the server clock. */
+      open: boolean
+      /** Format: date-time */
+      opens_at: string
+      title: string
+      /** Format: int32 */
+      year: number
+    }
+    CategorySummary: {
+      code: string
+      name_en: string
+      name_zh: string
+      subtypes: components['schemas']['SubtypeSummary'][]
     }
     CertificationDto: {
       cert_no?: string | null
@@ -656,6 +820,16 @@ export interface components {
       code: string
       name_en: string
       name_zh: string
+    }
+    DraftSaved: {
+      /** Format: date-time */
+      saved_at: string
+      /** Format: int32 */
+      version: number
+    }
+    EligibilityReport: {
+      passed: boolean
+      rules: Record<string, never>[]
     }
     /** @description One problem with one input field. */
     FieldError: {
@@ -839,6 +1013,30 @@ export interface components {
       /** @description district | self | bureau */
       mode: string
       org_type: string
+    }
+    SaveDraft: {
+      data: Record<string, never>
+      title: string
+      /**
+       * Format: int32
+       * @description The version this save edits (from the last load or save).
+       */
+      version: number
+    }
+    StartApplication: {
+      call: string
+      category: string
+      subtype: string
+      title: string
+    }
+    SubtypeSummary: {
+      code: string
+      /** Format: int32 */
+      max_funded: number
+      /** Format: int64 */
+      max_funding_fen: number
+      name_en: string
+      name_zh: string
     }
     UserRef: {
       /** Format: uuid */
@@ -1811,6 +2009,240 @@ export interface operations {
       }
     }
   }
+  start_application: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartApplication']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ApplicationView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_application: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ApplicationView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  save_draft: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SaveDraft']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DraftSaved']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  check_eligibility: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['EligibilityReport']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  submit: {
+    parameters: {
+      query?: never
+      header?: {
+        /** @description makes retries safe */
+        'Idempotency-Key'?: string | null
+      }
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ApplicationView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   login: {
     parameters: {
       query?: never
@@ -1995,6 +2427,25 @@ export interface operations {
       }
     }
   }
+  list_calls: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['CallSummary'][]
+        }
+      }
+    }
+  }
   me: {
     parameters: {
       query?: never
@@ -2114,6 +2565,33 @@ export interface operations {
         }
       }
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  my_applications: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ApplicationView'][]
+        }
+      }
+      401: {
         headers: {
           [name: string]: unknown
         }

@@ -1,0 +1,552 @@
+//! Applications: start, autosave, eligibility check, submit (APP-1, PLT-5).
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kc_core::grants::application::{Action, Status, next};
+use kc_core::grants::call::Call;
+use kc_core::grants::eligibility::{self, Facts, RuleOutcome};
+use kc_core::grants::quota::{Filing, exceeded};
+use kc_core::grants::window::{WindowState, shanghai_text};
+use kc_core::identity::Role;
+use kc_db::TransactionTrait;
+use kc_db::audit::NewAuditEvent;
+use kc_db::entities::{application, idempotency_key};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubtypeSummary {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub max_funding_fen: i64,
+    pub max_funded: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategorySummary {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub subtypes: Vec<SubtypeSummary>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallSummary {
+    pub code: String,
+    pub year: i32,
+    pub title: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// Whether submissions are accepted now, by the server clock.
+    pub open: bool,
+    pub categories: Vec<CategorySummary>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartApplication {
+    pub call: String,
+    pub category: String,
+    pub subtype: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationView {
+    pub id: Uuid,
+    pub call: String,
+    pub category: String,
+    pub subtype: String,
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+    /// draft | submitted | returned | recommended | declined | accepted | rejected
+    pub status: String,
+    /// Send back with the next save.
+    pub version: i32,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SaveDraft {
+    /// The version this save edits (from the last load or save).
+    pub version: i32,
+    pub title: String,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftSaved {
+    pub version: i32,
+    pub saved_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EligibilityReport {
+    pub passed: bool,
+    #[schema(value_type = Vec<Object>)]
+    pub rules: Vec<RuleOutcome>,
+}
+
+fn call_of(model: &kc_db::entities::call::Model) -> ApiResult<Call> {
+    serde_json::from_str(&model.document).map_err(|e| {
+        tracing::error!(call = %model.code, error = %e, "stored call does not parse");
+        ApiError::internal()
+    })
+}
+
+fn view(a: &application::Model, call_code: &str) -> ApplicationView {
+    ApplicationView {
+        id: a.id,
+        call: call_code.to_string(),
+        category: a.category.clone(),
+        subtype: a.subtype.clone(),
+        title: a.title.clone(),
+        data: serde_json::from_str(&a.data).unwrap_or(serde_json::Value::Null),
+        status: a.status.clone(),
+        version: a.version,
+        submitted_at: a.submitted_at,
+        updated_at: a.updated_at,
+    }
+}
+
+/// Calls and their categories.
+#[utoipa::path(get, path = "/calls", tag = "grants", responses((status = 200, body = Vec<CallSummary>)))]
+pub async fn list_calls(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<CallSummary>>> {
+    let now = state.clock.now();
+    let mut out = Vec::new();
+    for m in kc_db::grants::calls(state.db.read()).await? {
+        let call = call_of(&m)?;
+        out.push(CallSummary {
+            open: call.submission.state(now) == WindowState::Open,
+            code: call.code,
+            year: call.year,
+            title: call.title,
+            opens_at: call.submission.opens_at,
+            closes_at: call.submission.closes_at,
+            categories: call
+                .categories
+                .into_iter()
+                .map(|c| CategorySummary {
+                    code: c.code,
+                    name_zh: c.name_zh,
+                    name_en: c.name_en,
+                    subtypes: c
+                        .subtypes
+                        .into_iter()
+                        .map(|s| SubtypeSummary {
+                            code: s.code,
+                            name_zh: s.name_zh,
+                            name_en: s.name_en,
+                            max_funding_fen: s.max_funding_fen,
+                            max_funded: s.max_funded,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        });
+    }
+    Ok(axum::Json(out))
+}
+
+fn applicant_only(current: &CurrentUser) -> ApiResult<()> {
+    if matches!(current.role, Role::IndividualApplicant | Role::UnitApplicant) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Start an application in a category (mandatory) of an open call.
+#[utoipa::path(post, path = "/applications", tag = "grants", request_body = StartApplication,
+    responses((status = 201, body = ApplicationView), (status = 409, body = Problem), (status = 422, body = Problem),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn start_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiJson(req): ApiJson<StartApplication>,
+) -> ApiResult<(StatusCode, axum::Json<ApplicationView>)> {
+    applicant_only(&current)?;
+    let (Some(org_id), Some(recommender_id)) = (current.user.org_id, current.user.recommender_id) else {
+        return Err(ApiError::forbidden());
+    };
+    let model = kc_db::grants::call_by_code(state.db.read(), &req.call)
+        .await?
+        .ok_or_else(|| ApiError::field("call", "not_found", "没有这个申报批次", "No such call"))?;
+    let call = call_of(&model)?;
+    if call.subtype(&req.category, &req.subtype).is_none() {
+        return Err(ApiError::field("category", "required", "请选择申报类别", "Choose the category and sub-type"));
+    }
+    let title = req.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
+    }
+    let now = state.clock.now();
+    if let WindowState::Closed { closed_at } = call.submission.state(now) {
+        return Err(closed(now, closed_at));
+    }
+    let a = application::Model {
+        id: Uuid::now_v7(),
+        call_id: model.id,
+        category: req.category,
+        subtype: req.subtype,
+        applicant_id: current.user.id,
+        org_id,
+        recommender_id,
+        title: title.to_string(),
+        data: "{}".into(),
+        status: Status::Draft.as_str().into(),
+        version: 1,
+        submitted_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    kc_db::grants::insert_application(state.db.write(), a.clone()).await?;
+    Ok((StatusCode::CREATED, axum::Json(view(&a, &call.code))))
+}
+
+/// The application if `current` may see it: its applicant, its recommender, or the bureau.
+/// Anyone else is told it does not exist.
+async fn visible(
+    state: &AppState,
+    current: &CurrentUser,
+    id: Uuid,
+) -> ApiResult<(application::Model, kc_db::entities::call::Model)> {
+    let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
+    let allowed = a.applicant_id == current.user.id
+        || current.role.is_bureau()
+        || (current.role == Role::Recommender && current.user.org_id == Some(a.recommender_id));
+    if !allowed {
+        return Err(ApiError::not_found());
+    }
+    let call = kc_db::grants::call_by_id(state.db.read(), a.call_id).await?.ok_or_else(ApiError::internal)?;
+    Ok((a, call))
+}
+
+/// One application.
+#[utoipa::path(get, path = "/applications/{id}", tag = "grants", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ApplicationView), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn get_application(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<ApplicationView>> {
+    let (a, call) = visible(&state, &current, id).await?;
+    Ok(axum::Json(view(&a, &call.code)))
+}
+
+/// The current applicant's applications.
+#[utoipa::path(get, path = "/me/applications", tag = "grants",
+    responses((status = 200, body = Vec<ApplicationView>), (status = 401, body = Problem)))]
+pub async fn my_applications(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> ApiResult<axum::Json<Vec<ApplicationView>>> {
+    let apps = kc_db::grants::applications_of(state.db.read(), current.user.id).await?;
+    let calls: HashMap<Uuid, String> =
+        kc_db::grants::calls(state.db.read()).await?.into_iter().map(|c| (c.id, c.code)).collect();
+    Ok(axum::Json(apps.iter().map(|a| view(a, calls.get(&a.call_id).map_or("", String::as_str))).collect()))
+}
+
+/// Save the draft. Acknowledged only once it is committed to the database; a save from a
+/// stale copy (another tab saved since) is refused so nothing is silently overwritten.
+#[utoipa::path(put, path = "/applications/{id}/draft", tag = "grants", params(("id" = Uuid, Path)), request_body = SaveDraft,
+    responses((status = 200, body = DraftSaved), (status = 404, body = Problem), (status = 409, body = Problem), (status = 401, body = Problem)))]
+pub async fn save_draft(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SaveDraft>,
+) -> ApiResult<axum::Json<DraftSaved>> {
+    let (a, _) = visible(&state, &current, id).await?;
+    if a.applicant_id != current.user.id {
+        return Err(ApiError::forbidden());
+    }
+    if !req.data.is_object() {
+        return Err(ApiError::field("data", "invalid", "表单内容格式不正确", "The form data must be an object"));
+    }
+    let title = req.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
+    }
+    let now = state.clock.now();
+    let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
+    match kc_db::grants::save_draft(state.db.write(), id, req.version, &editable, title, &req.data.to_string(), now).await? {
+        Some(version) => Ok(axum::Json(DraftSaved { version, saved_at: now })),
+        None if !Status::parse(&a.status).is_some_and(Status::is_editable) => Err(ApiError::conflict(
+            "not_editable",
+            "申报书已提交，不能再修改",
+            "The application has been submitted and can no longer be edited",
+        )),
+        None => Err(ApiError::conflict(
+            "stale_version",
+            "申报书已在其他窗口保存过，请刷新后再修改（本次填写的内容仍保留在本页）",
+            "The application was saved elsewhere since you opened it; reload before editing (what you typed is still on this page)",
+        )
+        .with("current_version", a.version)),
+    }
+}
+
+/// Age in whole years on `on` from an 18-digit resident ID number (birth date at 7–14).
+fn age_from_id(id_number: &str, on: NaiveDate) -> Option<i64> {
+    let birth = NaiveDate::parse_from_str(id_number.get(6..14)?, "%Y%m%d").ok()?;
+    let mut age = i64::from(on.year() - birth.year());
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    Some(age)
+}
+
+async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) -> ApiResult<(Facts, Filing)> {
+    let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
+    let org = kc_db::identity::organisation(state.db.read(), a.org_id).await?.ok_or_else(ApiError::internal)?;
+    let recommender =
+        kc_db::identity::organisation(state.db.read(), a.recommender_id).await?.ok_or_else(ApiError::internal)?;
+    let certs = kc_db::identity::certifications_of(state.db.read(), &[org.id]).await?;
+    let today = now.date_naive();
+    let mut applicant = data.get("pi").cloned().filter(|p| p.is_object()).unwrap_or_else(|| serde_json::json!({}));
+    let id_number = applicant.get("id_number").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    if let Some(age) = age_from_id(&id_number, today) {
+        applicant["age"] = serde_json::json!(age);
+    }
+    // No funded projects exist yet in this version, so none is overdue.
+    applicant["overdue_projects"] = serde_json::json!(0);
+    let attachments: Vec<String> = data
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| v.as_array().is_some_and(|a| a.iter().all(|x| x.is_string()) && !a.is_empty()))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut application = data.clone();
+    if application.get("joint").is_none() {
+        application["joint"] = serde_json::json!(false);
+    }
+    application["attachments"] = serde_json::json!(attachments);
+    let organisation = serde_json::json!({
+        "name": org.name, "credit_code": org.credit_code, "org_type": org.org_type, "district": org.district,
+        "registered_capital_fen": org.registered_capital_fen.unwrap_or(0),
+        "last_year_revenue_fen": org.last_year_revenue_fen.unwrap_or(0),
+        "in_statistics_scope": org.in_statistics_scope, "credit_status": org.credit_status,
+        "certifications": certs.iter().filter(|c| c.valid_from <= today && today <= c.valid_until).map(|c| c.kind.clone()).collect::<Vec<_>>(),
+    });
+    let pi = if id_number.is_empty() { a.applicant_id.to_string() } else { id_number };
+    let filing = Filing {
+        call: String::new(),
+        category: a.category.clone(),
+        subtype: a.subtype.clone(),
+        pi,
+        organisation: org.credit_code.clone(),
+        recommender: recommender.id.to_string(),
+        recommender_kind: recommender.recommender_kind.clone(),
+        district: org.district.clone(),
+    };
+    Ok((Facts { applicant, organisation, application }, filing))
+}
+
+fn rules_outcome(call: &Call, a: &application::Model, facts: &Facts) -> ApiResult<Vec<RuleOutcome>> {
+    let (_, subtype) = call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
+    let rules: Vec<_> = call.eligibility.iter().chain(subtype.eligibility.iter()).cloned().collect();
+    let compiled = eligibility::compile(&rules).map_err(|_| ApiError::internal())?;
+    Ok(eligibility::evaluate(&compiled, facts))
+}
+
+/// Every eligibility rule of the application's category, passed or not, with the reason.
+#[utoipa::path(get, path = "/applications/{id}/eligibility", tag = "grants", params(("id" = Uuid, Path)),
+    responses((status = 200, body = EligibilityReport), (status = 404, body = Problem), (status = 401, body = Problem)))]
+pub async fn check_eligibility(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::Json<EligibilityReport>> {
+    let (a, call_model) = visible(&state, &current, id).await?;
+    let call = call_of(&call_model)?;
+    let (facts, _) = facts_of(&state, &a, state.clock.now()).await?;
+    let rules = rules_outcome(&call, &a, &facts)?;
+    Ok(axum::Json(EligibilityReport { passed: rules.iter().all(|r| r.passed), rules }))
+}
+
+fn closed(now: DateTime<Utc>, closed_at: DateTime<Utc>) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "call_closed",
+        format!(
+            "申报已于 {} 截止，服务器时间为 {}（北京时间）；已保存的内容仍可查看",
+            shanghai_text(closed_at),
+            shanghai_text(now)
+        ),
+        format!(
+            "Submissions closed at {} (Beijing time); the server time is {}. Saved content stays viewable",
+            shanghai_text(closed_at),
+            shanghai_text(now)
+        ),
+    )
+    .with("closed_at", closed_at.to_rfc3339())
+    .with("server_time", now.to_rfc3339())
+}
+
+/// Submit (上报) to the recommending unit: all or nothing. With an `Idempotency-Key`
+/// header, a retry of the same submission gets the first answer again.
+#[utoipa::path(post, path = "/applications/{id}/submit", tag = "grants", params(("id" = Uuid, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "makes retries safe")),
+    responses((status = 200, body = ApplicationView), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 422, body = Problem), (status = 401, body = Problem)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200);
+    if let Some(k) = key
+        && let Some(done) = kc_db::grants::idempotent_response(state.db.read(), current.user.id, k).await?
+    {
+        let status = StatusCode::from_u16(u16::try_from(done.status).unwrap_or(200)).unwrap_or(StatusCode::OK);
+        return Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], done.body).into_response());
+    }
+    let (a, call_model) = visible(&state, &current, id).await?;
+    if a.applicant_id != current.user.id {
+        return Err(ApiError::forbidden());
+    }
+    let call = call_of(&call_model)?;
+    let now = state.clock.now();
+    let from = Status::parse(&a.status).ok_or_else(ApiError::internal)?;
+    let Some(to) = next(from, Action::Submit) else {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            "申报书已提交，无需重复提交",
+            "The application has already been submitted",
+        ));
+    };
+    match call.submission.state(now) {
+        WindowState::Open => {}
+        WindowState::Closed { closed_at } => return Err(closed(now, closed_at)),
+        WindowState::NotYetOpen { opens_at } => {
+            return Err(ApiError::conflict(
+                "call_not_open",
+                format!("申报将于 {} 开始", shanghai_text(opens_at)),
+                format!("Submissions open at {} (Beijing time)", shanghai_text(opens_at)),
+            ));
+        }
+    }
+    let (category, _) = call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
+    let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
+    let problems = kc_core::grants::form::validate(&category.form, &data);
+    if !problems.is_empty() {
+        return Err(ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| FieldError::new(format!("data.{}", p.path), &p.code, p.message_zh, p.message_en))
+                .collect(),
+        ));
+    }
+    let (facts, mut filing) = facts_of(&state, &a, now).await?;
+    let failed: Vec<FieldError> = rules_outcome(&call, &a, &facts)?
+        .into_iter()
+        .filter(|r| !r.passed)
+        .map(|r| FieldError::new(format!("rules.{}", r.code), "rule_failed", r.message_zh, r.message_en))
+        .collect();
+    if !failed.is_empty() {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ineligible",
+            "不符合以下申报条件，请核对后修改",
+            "The application does not meet these conditions",
+        );
+        e.errors = failed;
+        return Err(e);
+    }
+    filing.call = call.code.clone();
+    let counted: Vec<&str> =
+        [Status::Submitted, Status::Recommended, Status::Accepted].iter().map(|s| s.as_str()).collect();
+    let mut existing = Vec::new();
+    for other in kc_db::grants::applications_in_call(state.db.read(), a.call_id, &counted).await? {
+        if other.id != a.id {
+            let (_, mut f) = facts_of(&state, &other, now).await?;
+            f.call = call.code.clone();
+            existing.push(f);
+        }
+    }
+    let over = exceeded(&call.quotas, &filing, &existing);
+    if !over.is_empty() {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quota_exceeded",
+            "超出申报限额",
+            "A filing quota is exceeded",
+        );
+        e.errors = over
+            .iter()
+            .map(|q| {
+                FieldError::new(
+                    format!("quotas.{}", q.code),
+                    "quota_exceeded",
+                    q.message_zh.clone(),
+                    q.message_en.clone(),
+                )
+            })
+            .collect();
+        return Err(e);
+    }
+
+    let txn = state.db.write().begin().await?;
+    if !kc_db::grants::change_status(&txn, a.id, from.as_str(), to.as_str(), Some(now), now).await? {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            "申报书状态已变化，请刷新",
+            "The application changed meanwhile; reload",
+        ));
+    }
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(current.user.id),
+            entity_type: "application",
+            entity_id: a.id.to_string(),
+            action: "submit",
+            before: Some(serde_json::json!({ "status": from.as_str() })),
+            after: Some(serde_json::json!({ "status": to.as_str() })),
+            reason: None,
+        },
+    )
+    .await?;
+    let mut submitted = a.clone();
+    submitted.status = to.as_str().into();
+    submitted.submitted_at = Some(now);
+    submitted.updated_at = now;
+    let body = serde_json::to_string(&view(&submitted, &call.code)).map_err(|_| ApiError::internal())?;
+    if let Some(k) = key {
+        kc_db::grants::record_idempotent_response(
+            &txn,
+            idempotency_key::Model {
+                user_id: current.user.id,
+                key: k.to_string(),
+                status: 200,
+                body: body.clone(),
+                created_at: now,
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}

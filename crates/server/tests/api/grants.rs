@@ -1,0 +1,194 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use kc_api::clock::ManualClock;
+use kc_testkit::{Browser, DEMO_PASSWORD, TestApp, json};
+use reqwest::Method;
+use serde_json::{Value, json as j};
+
+/// Valid form data for the Zigong health category; `id_number` decides the PI (and age).
+fn health_form(id_number: &str) -> Value {
+    j!({
+        "project_name": "社区高血压分级诊疗路径研究", "field": "health",
+        "summary": "在自贡市三个社区开展高血压分级诊疗试点。", "targets": "推广应用3家以上，发表论文2篇。",
+        "start_date": "2021-06-01", "end_date": "2022-06-30",
+        "requested_fen": 1_000_000, "self_funding_fen": 0,
+        "pi": { "name": "刘研究员", "id_number": id_number, "title_rank": "associate_senior" },
+        "proposal": ["attachment-1"]
+    })
+}
+
+const PI_45: &str = "510302198001011234";
+
+async fn start(b: &Browser, title: &str) -> Value {
+    let res = b
+        .post("/applications", j!({ "call": "zg2021", "category": "medical", "subtype": "general", "title": title }))
+        .await;
+    assert_eq!(res.status(), 201);
+    json(res).await
+}
+
+async fn save(b: &Browser, app: &Value, data: Value) -> i64 {
+    let id = app["id"].as_str().unwrap();
+    let res = b
+        .put(
+            &format!("/applications/{id}/draft"),
+            j!({ "version": app["version"], "title": app["title"], "data": data }),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    json(res).await["version"].as_i64().unwrap()
+}
+
+async fn submit(b: &Browser, id: &str, key: Option<&str>) -> reqwest::Response {
+    let mut req = b.client.post(format!("{}/api/v1/applications/{id}/submit", b.base));
+    if let Some(csrf) = &b.csrf {
+        req = req.header("x-csrf-token", csrf);
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    req.send().await.unwrap()
+}
+
+async fn window(b: &Browser) -> (DateTime<Utc>, DateTime<Utc>) {
+    let calls = b.get_json("/calls").await;
+    let call = calls.as_array().unwrap().iter().find(|c| c["code"] == "zg2021").unwrap().clone();
+    (call["opens_at"].as_str().unwrap().parse().unwrap(), call["closes_at"].as_str().unwrap().parse().unwrap())
+}
+
+#[tokio::test]
+async fn draft_save_and_submit_one_second_before_close() {
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    // The clock jumps weeks ahead; keep the session alive across the jump.
+    let app = TestApp::spawn_with(|s| s.auth.session_idle_minutes = 60 * 24 * 365, clock.clone()).await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let (_, closes) = window(&researcher).await;
+
+    let a = start(&researcher, "分级诊疗").await;
+    assert_eq!(a["status"], "draft");
+    let version = save(&researcher, &a, health_form(PI_45)).await;
+    assert_eq!(version, 2);
+    // A save from the stale copy is refused, not silently applied.
+    let id = a["id"].as_str().unwrap();
+    let res =
+        researcher.put(&format!("/applications/{id}/draft"), j!({ "version": 1, "title": "x", "data": {} })).await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(json(res).await["code"], "stale_version");
+
+    let report = researcher.get_json(&format!("/applications/{id}/eligibility")).await;
+    assert_eq!(report["passed"], true, "{report}");
+
+    clock.set(closes - chrono::Duration::seconds(1));
+    let res = submit(&researcher, id, Some("k-1")).await;
+    assert_eq!(res.status(), 200);
+    let body = json(res).await;
+    assert_eq!(body["status"], "submitted");
+    // The same key again: the first answer, still one submission.
+    clock.set(closes + chrono::Duration::seconds(5));
+    let again = submit(&researcher, id, Some("k-1")).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(json(again).await, body);
+    let mine = researcher.get_json("/me/applications").await;
+    assert_eq!(mine.as_array().unwrap().iter().filter(|x| x["status"] == "submitted").count(), 1);
+    // Without the key, a second submit is refused: it is no longer a draft.
+    assert_eq!(submit(&researcher, id, None).await.status(), 409);
+    // And a submitted application cannot be edited.
+    let res =
+        researcher.put(&format!("/applications/{id}/draft"), j!({ "version": 2, "title": "x", "data": {} })).await;
+    assert_eq!(json(res).await["code"], "not_editable");
+}
+
+#[tokio::test]
+async fn submitting_one_second_after_close_is_refused_with_the_server_time() {
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    // The clock jumps weeks ahead; keep the session alive across the jump.
+    let app = TestApp::spawn_with(|s| s.auth.session_idle_minutes = 60 * 24 * 365, clock.clone()).await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let (_, closes) = window(&researcher).await;
+    let a = start(&researcher, "截止后提交").await;
+    save(&researcher, &a, health_form(PI_45)).await;
+    clock.set(closes + chrono::Duration::seconds(1));
+    let res = submit(&researcher, a["id"].as_str().unwrap(), Some("late")).await;
+    assert_eq!(res.status(), 409);
+    let problem = json(res).await;
+    assert_eq!(problem["code"], "call_closed");
+    assert!(problem["server_time"].is_string());
+    assert!(problem["message_zh"].as_str().unwrap().contains("服务器时间"));
+    // Exactly at the closing second it is closed too.
+    clock.set(closes);
+    assert_eq!(submit(&researcher, a["id"].as_str().unwrap(), None).await.status(), 409);
+}
+
+#[tokio::test]
+async fn failed_rules_and_quotas_are_named() {
+    let app = TestApp::spawn().await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let a = start(&researcher, "年龄超限").await;
+    save(&researcher, &a, health_form("510302195001011234")).await;
+    let res = submit(&researcher, a["id"].as_str().unwrap(), None).await;
+    assert_eq!(res.status(), 422);
+    let problem = json(res).await;
+    assert_eq!(problem["code"], "ineligible");
+    assert_eq!(problem["errors"][0]["field"], "rules.pi_age");
+    assert_eq!(problem["errors"][0]["message_zh"], "项目负责人原则上不超过60岁");
+
+    // Missing required fields are named before the rules run.
+    let b = start(&researcher, "未填完").await;
+    save(&researcher, &b, j!({ "project_name": "未填完" })).await;
+    let res = submit(&researcher, b["id"].as_str().unwrap(), None).await;
+    assert_eq!(res.status(), 422);
+    let fields: Vec<String> = json(res).await["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect();
+    assert!(fields.contains(&"data.pi".to_string()) && fields.contains(&"data.proposal".to_string()), "{fields:?}");
+
+    // One project per PI per year.
+    let c = start(&researcher, "第一项").await;
+    save(&researcher, &c, health_form(PI_45)).await;
+    assert_eq!(submit(&researcher, c["id"].as_str().unwrap(), None).await.status(), 200);
+    let d = start(&researcher, "第二项").await;
+    save(&researcher, &d, health_form(PI_45)).await;
+    let res = submit(&researcher, d["id"].as_str().unwrap(), None).await;
+    assert_eq!(res.status(), 422);
+    let problem = json(res).await;
+    assert_eq!(problem["code"], "quota_exceeded");
+    assert_eq!(problem["errors"][0]["field"], "quotas.one_per_pi");
+}
+
+#[tokio::test]
+async fn applications_are_private() {
+    let app = TestApp::spawn().await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let a = start(&researcher, "保密").await;
+    let id = a["id"].as_str().unwrap();
+    let other = app.login("applicant", DEMO_PASSWORD).await;
+    let res = other.get(&format!("/applications/{id}")).await;
+    assert_eq!(res.status(), 404);
+    let res = other
+        .request(
+            Method::PUT,
+            &format!("/applications/{id}/draft"),
+            Some(j!({ "version": 1, "title": "x", "data": {} })),
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    // Another recommending unit does not see it; its own (the university) does.
+    assert_eq!(app.login("ziliujing", DEMO_PASSWORD).await.get(&format!("/applications/{id}")).await.status(), 404);
+    assert_eq!(app.login("suse", DEMO_PASSWORD).await.get(&format!("/applications/{id}")).await.status(), 200);
+    // Only applicants start applications.
+    let res = app
+        .login("expert", DEMO_PASSWORD)
+        .await
+        .post("/applications", j!({ "call": "zg2021", "category": "medical", "subtype": "general", "title": "x" }))
+        .await;
+    assert_eq!(res.status(), 403);
+    // The category is mandatory.
+    let res =
+        researcher.post("/applications", j!({ "call": "zg2021", "category": "", "subtype": "", "title": "x" })).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(json(res).await["errors"][0]["field"], "category");
+}
