@@ -246,6 +246,8 @@ permission_marker!(ManageOrganisations);
 permission_marker!(ReadAudit);
 permission_marker!(ReadOutbox);
 permission_marker!(ReadDirectory);
+permission_marker!(RecommendApplications);
+permission_marker!(IntakeApplications);
 
 /// An authenticated user holding permission `P`: 401 without a login, 403 without `P`.
 pub struct Authorized<P: RequiredPermission> {

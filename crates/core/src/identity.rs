@@ -111,6 +111,10 @@ pub enum Permission {
     ReadOutbox,
     /// Read the list of organisations and accounts.
     ReadDirectory,
+    /// Recommend, return or decline the applications routed to one's own unit.
+    RecommendApplications,
+    /// The bureau's intake check of recommended applications.
+    IntakeApplications,
 }
 
 impl Permission {
@@ -121,6 +125,8 @@ impl Permission {
             Permission::ReadAudit => "identity.audit.read",
             Permission::ReadOutbox => "identity.outbox.read",
             Permission::ReadDirectory => "identity.directory.read",
+            Permission::RecommendApplications => "grants.application.recommend",
+            Permission::IntakeApplications => "grants.application.intake",
         }
     }
 
@@ -130,16 +136,22 @@ impl Permission {
         Permission::ReadAudit,
         Permission::ReadOutbox,
         Permission::ReadDirectory,
+        Permission::RecommendApplications,
+        Permission::IntakeApplications,
     ];
 }
 
-/// The permission table. Bureau admins run the platform; bureau staff work with accounts
-/// and organisations but do not read the mail outbox (it holds reset links).
+/// The permission table. Bureau admins run the platform; bureau staff work with accounts,
+/// organisations and intake but do not read the mail outbox (it holds reset links);
+/// recommending units recommend; nobody else holds a permission.
 pub fn role_has(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
-        Role::BureauAdmin => true,
-        Role::BureauStaff => matches!(permission, ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory),
+        Role::BureauAdmin => permission != RecommendApplications,
+        Role::BureauStaff => {
+            matches!(permission, ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory | IntakeApplications)
+        }
+        Role::Recommender => permission == RecommendApplications,
         _ => false,
     }
 }
@@ -186,9 +198,12 @@ mod tests {
 
     #[test]
     fn applicants_and_recommenders_hold_no_admin_permission() {
-        for role in [Role::IndividualApplicant, Role::UnitApplicant, Role::Recommender, Role::Expert] {
+        for role in [Role::IndividualApplicant, Role::UnitApplicant, Role::Expert, Role::Concierge] {
             assert!(permissions_of(role).is_empty(), "{role}");
         }
+        assert_eq!(permissions_of(Role::Recommender), ["grants.application.recommend"]);
+        assert!(!role_has(Role::BureauAdmin, Permission::RecommendApplications));
+        assert!(role_has(Role::BureauStaff, Permission::IntakeApplications));
         assert!(role_has(Role::BureauStaff, Permission::ManageAccounts));
         assert!(!role_has(Role::BureauStaff, Permission::ReadOutbox));
         assert!(role_has(Role::BureauAdmin, Permission::ReadOutbox));

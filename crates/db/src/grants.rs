@@ -126,3 +126,32 @@ pub async fn record_idempotent_response(conn: &impl ConnectionTrait, record: ide
     record.into_active_model().reset_all().insert(conn).await.map_err(DbError::classify)?;
     Ok(())
 }
+
+/// Filters of application lists (recommender queue, bureau list).
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub recommender_id: Option<Uuid>,
+    pub call_id: Option<Uuid>,
+    pub category: Option<String>,
+    pub statuses: Vec<String>,
+}
+
+pub async fn list_applications(
+    conn: &impl ConnectionTrait,
+    filter: &ApplicationFilter,
+) -> DbResult<Vec<application::Model>> {
+    let mut q = application::Entity::find();
+    if let Some(r) = filter.recommender_id {
+        q = q.filter(application::Column::RecommenderId.eq(r));
+    }
+    if let Some(c) = filter.call_id {
+        q = q.filter(application::Column::CallId.eq(c));
+    }
+    if let Some(c) = &filter.category {
+        q = q.filter(application::Column::Category.eq(c.as_str()));
+    }
+    if !filter.statuses.is_empty() {
+        q = q.filter(application::Column::Status.is_in(filter.statuses.iter().map(String::as_str)));
+    }
+    Ok(q.order_by_asc(application::Column::SubmittedAt).order_by_asc(application::Column::Id).all(conn).await?)
+}

@@ -107,7 +107,7 @@ fn call_of(model: &kc_db::entities::call::Model) -> ApiResult<Call> {
     })
 }
 
-fn view(a: &application::Model, call_code: &str) -> ApplicationView {
+pub(crate) fn view(a: &application::Model, call_code: &str) -> ApplicationView {
     ApplicationView {
         id: a.id,
         call: call_code.to_string(),

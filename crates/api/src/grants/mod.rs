@@ -100,6 +100,7 @@ mod tests {
 }
 
 pub mod applications;
+pub mod review;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -115,4 +116,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::save_draft))
         .routes(routes!(applications::check_eligibility))
         .routes(routes!(applications::submit))
+        .routes(routes!(review::recommender_queue))
+        .routes(routes!(review::recommend))
+        .routes(routes!(review::return_for_changes))
+        .routes(routes!(review::decline))
+        .routes(routes!(review::summary_table))
+        .routes(routes!(review::bureau_list))
+        .routes(routes!(review::accept))
+        .routes(routes!(review::reject))
 }

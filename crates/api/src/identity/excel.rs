@@ -267,3 +267,40 @@ pub(crate) fn read_account_rows(bytes: &[u8]) -> ApiResult<Vec<AccountRow>> {
     }
     Ok(rows)
 }
+
+/// The recommending unit's summary table (推荐汇总表): title, unit and contact lines, then
+/// one row per recommended application.
+pub(crate) fn summary_table(
+    title: &str,
+    unit: &str,
+    contact: &str,
+    phone: &str,
+    rows: Vec<Vec<String>>,
+) -> ApiResult<Response> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("推荐汇总表").map_err(xlsx_error)?;
+    let bold = Format::new().set_bold();
+    let title_format = Format::new().set_bold().set_font_size(16);
+    ws.write_string_with_format(0, 0, title, &title_format).map_err(xlsx_error)?;
+    ws.write_string(1, 0, format!("推荐单位（盖章）：{unit}")).map_err(xlsx_error)?;
+    ws.write_string(2, 0, format!("联系人：{contact}    联系电话：{phone}")).map_err(xlsx_error)?;
+    let headers = [
+        ("序号", 6.0),
+        ("项目名称", 36.0),
+        ("申报单位", 30.0),
+        ("申报类别", 20.0),
+        ("项目负责人", 12.0),
+        ("申请经费（万元）", 16.0),
+    ];
+    for (c, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(4, c as u16, *h, &bold).map_err(xlsx_error)?;
+        ws.set_column_width(c as u16, *w).map_err(xlsx_error)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32 + 5, c as u16, v).map_err(xlsx_error)?;
+        }
+    }
+    Ok(download(wb.save_to_buffer().map_err(xlsx_error)?, "推荐汇总表.xlsx"))
+}

@@ -3,7 +3,7 @@
 
 mod accounts;
 pub mod dto;
-mod excel;
+pub(crate) mod excel;
 pub mod mail;
 mod organisations;
 mod public;

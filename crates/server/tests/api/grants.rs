@@ -192,3 +192,92 @@ async fn applications_are_private() {
     assert_eq!(res.status(), 422);
     assert_eq!(json(res).await["errors"][0]["field"], "category");
 }
+
+async fn submitted(b: &Browser, title: &str, pi_id: &str) -> String {
+    let a = start(b, title).await;
+    let mut form = health_form(pi_id);
+    form["project_name"] = j!(title);
+    save(b, &a, form).await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let res = submit(b, &id, None).await;
+    assert_eq!(res.status(), 200, "{}", json(res).await);
+    id
+}
+
+#[tokio::test]
+async fn submit_return_resubmit_recommend_accept_and_decline_is_final() {
+    let app = TestApp::spawn().await;
+    let applicant = app.login("applicant", DEMO_PASSWORD).await;
+    let office = app.login("ziliujing", DEMO_PASSWORD).await;
+    let id = submitted(&applicant, "智能流体阀门远程诊断", "510302198505051234").await;
+
+    // The district office sees it; another office does not.
+    let queue = office.get_json("/recommender/applications").await;
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["organisation"], "自贡川润智能流体科技有限公司");
+    let other = app.login("hightech", DEMO_PASSWORD).await;
+    assert_eq!(other.get_json("/recommender/applications").await, j!([]));
+    assert_eq!(other.post(&format!("/recommender/applications/{id}/recommend"), j!({})).await.status(), 404);
+
+    // Return needs a comment; the applicant edits and resubmits.
+    assert_eq!(office.post(&format!("/recommender/applications/{id}/return"), j!({})).await.status(), 422);
+    let res = office.post(&format!("/recommender/applications/{id}/return"), j!({ "comment": "请补充考核指标" })).await;
+    assert_eq!(json(res).await["status"], "returned");
+    let a = applicant.get_json(&format!("/applications/{id}")).await;
+    let mut data = a["data"].clone();
+    data["targets"] = j!("推广应用5家以上，发表论文3篇。");
+    save(&applicant, &a, data).await;
+    assert_eq!(submit(&applicant, &id, None).await.status(), 200);
+
+    let res = office.post(&format!("/recommender/applications/{id}/recommend"), j!({})).await;
+    assert_eq!(json(res).await["status"], "recommended");
+    let staff = app.login("staff", DEMO_PASSWORD).await;
+    assert_eq!(office.post(&format!("/admin/applications/{id}/accept"), j!({})).await.status(), 403);
+    let res = staff.post(&format!("/admin/applications/{id}/accept"), j!({})).await;
+    assert_eq!(json(res).await["status"], "accepted");
+    let listed = staff.get_json("/admin/applications?call=zg2021&status=accepted").await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // Declined is final: no resubmission, no second decision.
+    let id2 = submitted(&applicant, "第二个项目", "510302198606061234").await;
+    let res =
+        office.post(&format!("/recommender/applications/{id2}/decline"), j!({ "comment": "与本单位规划不符" })).await;
+    assert_eq!(json(res).await["status"], "declined");
+    assert_eq!(submit(&applicant, &id2, None).await.status(), 409);
+    assert_eq!(office.post(&format!("/recommender/applications/{id2}/recommend"), j!({})).await.status(), 409);
+
+    // The audit trail has every step.
+    let admin = app.admin().await;
+    let events = admin.get_json(&format!("/admin/audit-events?entity_type=application&entity_id={id}")).await;
+    let actions: Vec<&str> = events["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["accept", "recommend", "submit", "return", "submit"]);
+}
+
+#[tokio::test]
+async fn the_summary_table_lists_exactly_the_recommended_applications() {
+    let app = TestApp::spawn().await;
+    let applicant = app.login("applicant", DEMO_PASSWORD).await;
+    let office = app.login("ziliujing", DEMO_PASSWORD).await;
+    let recommended = submitted(&applicant, "高温合金精密铸造关键技术", "510302197707071234").await;
+    let declined = submitted(&applicant, "不应出现在汇总表中", "510302197808081234").await;
+    office.post(&format!("/recommender/applications/{recommended}/recommend"), j!({})).await;
+    office.post(&format!("/recommender/applications/{declined}/decline"), j!({ "comment": "不推荐" })).await;
+
+    let res = office.get("/recommender/summary-table?call=zg2021").await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0][0], "2021年度自贡市重点科技计划项目推荐汇总表");
+    assert!(rows[1][0].contains("自流井区科学技术局"));
+    let data: Vec<&Vec<String>> = rows.iter().skip(5).filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(data.len(), 1, "{rows:?}");
+    assert_eq!(data[0][1], "高温合金精密铸造关键技术");
+    assert_eq!(data[0][2], "自贡川润智能流体科技有限公司");
+    assert_eq!(data[0][3], "医疗卫生及社会民生专项");
+    assert_eq!(data[0][5], "1.00");
+    // Only recommending units download it.
+    assert_eq!(applicant.get("/recommender/summary-table").await.status(), 403);
+}

@@ -49,6 +49,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/applications/{id}/draft"),
     ("GET", "/applications/{id}/eligibility"),
     ("POST", "/applications/{id}/submit"),
+    ("GET", "/recommender/applications"),
+    ("POST", "/recommender/applications/{id}/recommend"),
+    ("POST", "/recommender/applications/{id}/return"),
+    ("POST", "/recommender/applications/{id}/decline"),
+    ("GET", "/recommender/summary-table"),
+    ("GET", "/admin/applications"),
+    ("POST", "/admin/applications/{id}/accept"),
+    ("POST", "/admin/applications/{id}/reject"),
 ];
 
 fn documented(doc: &Value) -> Vec<(String, String)> {

@@ -1,0 +1,308 @@
+//! The recommending unit's queue and decisions, its summary table, and the bureau's
+//! intake check (APP-2, APP-3, APP-4).
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::response::Response;
+use kc_core::grants::application::{Action, Status, next};
+use kc_db::TransactionTrait;
+use kc_db::audit::NewAuditEvent;
+use kc_db::entities::application;
+use kc_db::grants::ApplicationFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::applications::ApplicationView;
+use crate::auth::{Authorized, IntakeApplications, RecommendApplications};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::identity::mail;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// A call code.
+    pub call: Option<String>,
+    pub category: Option<String>,
+    /// submitted | returned | recommended | declined | accepted | rejected
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    pub organisation: String,
+    pub pi_name: String,
+    pub requested_fen: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+pub struct Decision {
+    /// Required to return, decline or reject; shown to the applicant.
+    pub comment: Option<String>,
+}
+
+async fn filter_of(state: &AppState, q: &QueueQuery, recommender: Option<Uuid>) -> ApiResult<ApplicationFilter> {
+    let call_id = match &q.call {
+        Some(code) => {
+            Some(kc_db::grants::call_by_code(state.db.read(), code).await?.ok_or_else(ApiError::not_found)?.id)
+        }
+        None => None,
+    };
+    let statuses = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => vec![
+            Status::parse(s)
+                .ok_or_else(|| ApiError::field("status", "invalid", "状态不正确", "Invalid status"))?
+                .as_str()
+                .to_string(),
+        ],
+        // Drafts belong to the applicant until submitted.
+        None => ["submitted", "returned", "recommended", "declined", "accepted", "rejected"].map(String::from).to_vec(),
+    };
+    Ok(ApplicationFilter {
+        recommender_id: recommender,
+        call_id,
+        category: q.category.clone().filter(|c| !c.is_empty()),
+        statuses,
+    })
+}
+
+async fn queue_items(state: &AppState, apps: Vec<application::Model>) -> ApiResult<Vec<QueueItem>> {
+    let calls: HashMap<Uuid, String> =
+        kc_db::grants::calls(state.db.read()).await?.into_iter().map(|c| (c.id, c.code)).collect();
+    let mut org_ids: Vec<Uuid> = apps.iter().map(|a| a.org_id).collect();
+    org_ids.sort();
+    org_ids.dedup();
+    let orgs: HashMap<Uuid, String> = kc_db::identity::organisations_by_ids(state.db.read(), &org_ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(apps
+        .iter()
+        .map(|a| {
+            let view = super::applications::view(a, calls.get(&a.call_id).map_or("", String::as_str));
+            QueueItem {
+                organisation: orgs.get(&a.org_id).cloned().unwrap_or_default(),
+                pi_name: view.data["pi"]["name"].as_str().unwrap_or_default().to_string(),
+                requested_fen: view.data["requested_fen"].as_i64().unwrap_or(0),
+                application: view,
+            }
+        })
+        .collect())
+}
+
+/// The applications routed to the current recommending unit, and no others.
+#[utoipa::path(get, path = "/recommender/applications", tag = "grants", params(QueueQuery),
+    responses((status = 200, body = Vec<QueueItem>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn recommender_queue(
+    State(state): State<AppState>,
+    auth: Authorized<RecommendApplications>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<axum::Json<Vec<QueueItem>>> {
+    let unit = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
+    let filter = filter_of(&state, &q, Some(unit)).await?;
+    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+    Ok(axum::Json(queue_items(&state, apps).await?))
+}
+
+/// Applies `action` to an application the actor may decide on; audited and mailed.
+async fn decide(
+    state: &AppState,
+    actor: &crate::auth::CurrentUser,
+    id: Uuid,
+    action: Action,
+    comment: Option<String>,
+    allowed: impl Fn(&application::Model) -> bool,
+) -> ApiResult<ApplicationView> {
+    let a = kc_db::grants::application(state.db.read(), id)
+        .await?
+        .filter(|a| allowed(a))
+        .ok_or_else(ApiError::not_found)?;
+    let comment = comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+    if matches!(action, Action::Return | Action::Decline | Action::Reject) && comment.is_none() {
+        return Err(ApiError::field(
+            "comment",
+            "required",
+            "请填写意见，申报者会看到",
+            "Give a comment; the applicant will see it",
+        ));
+    }
+    let from = Status::parse(&a.status).ok_or_else(ApiError::internal)?;
+    let Some(to) = next(from, action) else {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            "该申报书当前状态下不能执行此操作（可能已被处理），请刷新",
+            "This action does not apply to the application now (it may have been handled); refresh",
+        ));
+    };
+    let now = state.clock.now();
+    let txn = state.db.write().begin().await?;
+    if !kc_db::grants::change_status(&txn, a.id, from.as_str(), to.as_str(), None, now).await? {
+        return Err(ApiError::conflict(
+            "invalid_state",
+            "申报书状态已变化，请刷新",
+            "The application changed meanwhile; refresh",
+        ));
+    }
+    let action_name = match action {
+        Action::Submit => "submit",
+        Action::Return => "return",
+        Action::Recommend => "recommend",
+        Action::Decline => "decline",
+        Action::Accept => "accept",
+        Action::Reject => "reject",
+    };
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(actor.user.id),
+            entity_type: "application",
+            entity_id: a.id.to_string(),
+            action: action_name,
+            before: Some(serde_json::json!({ "status": from.as_str() })),
+            after: Some(serde_json::json!({ "status": to.as_str() })),
+            reason: comment.clone(),
+        },
+    )
+    .await?;
+    if let Some(applicant) = kc_db::identity::user(&txn, a.applicant_id).await? {
+        let (zh, en) = match to {
+            Status::Returned => ("已被退回修改", "was returned for changes"),
+            Status::Recommended => ("已获推荐", "was recommended"),
+            Status::Declined => ("未获推荐", "was not recommended"),
+            Status::Accepted => ("已通过受理", "passed the intake check"),
+            Status::Rejected => ("未通过受理", "did not pass the intake check"),
+            _ => ("状态已更新", "changed"),
+        };
+        let note = comment.clone().unwrap_or_default();
+        let m = mail::Mail {
+            subject: format!("【科创平台】申报书“{}”{zh} / Application {en}", a.title),
+            body: format!("您的申报书“{}”{zh}。{note}\n\nYour application \"{}\" {en}. {note}\n", a.title, a.title),
+        };
+        mail::send(&txn, now, applicant.email.as_deref(), m).await?;
+    }
+    txn.commit().await?;
+    let mut updated = a.clone();
+    updated.status = to.as_str().into();
+    updated.updated_at = now;
+    let code = kc_db::grants::call_by_id(state.db.read(), a.call_id).await?.map(|c| c.code).unwrap_or_default();
+    Ok(super::applications::view(&updated, &code))
+}
+
+macro_rules! decision_handler {
+    ($name:ident, $path:literal, $perm:ident, $action:expr, $scope:ident) => {
+        #[utoipa::path(post, path = $path, tag = "grants", params(("id" = Uuid, Path)), request_body = Decision,
+            responses((status = 200, body = ApplicationView), (status = 404, body = Problem), (status = 409, body = Problem),
+                      (status = 422, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+        pub async fn $name(
+            State(state): State<AppState>,
+            auth: Authorized<$perm>,
+            ApiPath(id): ApiPath<Uuid>,
+            ApiJson(req): ApiJson<Decision>,
+        ) -> ApiResult<axum::Json<ApplicationView>> {
+            let scope = $scope(&auth.user);
+            Ok(axum::Json(decide(&state, &auth.user, id, $action, req.comment, scope).await?))
+        }
+    };
+}
+
+/// Recommenders decide only on applications routed to their own unit.
+fn own_unit(user: &crate::auth::CurrentUser) -> impl Fn(&application::Model) -> bool + use<> {
+    let unit = user.user.org_id;
+    move |a| Some(a.recommender_id) == unit
+}
+
+/// The bureau decides on any application.
+fn any_application(_: &crate::auth::CurrentUser) -> impl Fn(&application::Model) -> bool + use<> {
+    |_| true
+}
+
+decision_handler!(
+    recommend,
+    "/recommender/applications/{id}/recommend",
+    RecommendApplications,
+    Action::Recommend,
+    own_unit
+);
+decision_handler!(
+    return_for_changes,
+    "/recommender/applications/{id}/return",
+    RecommendApplications,
+    Action::Return,
+    own_unit
+);
+decision_handler!(decline, "/recommender/applications/{id}/decline", RecommendApplications, Action::Decline, own_unit);
+decision_handler!(accept, "/admin/applications/{id}/accept", IntakeApplications, Action::Accept, any_application);
+decision_handler!(reject, "/admin/applications/{id}/reject", IntakeApplications, Action::Reject, any_application);
+
+/// Every application past the draft stage, filtered.
+#[utoipa::path(get, path = "/admin/applications", tag = "grants", params(QueueQuery),
+    responses((status = 200, body = Vec<QueueItem>), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn bureau_list(
+    State(state): State<AppState>,
+    _auth: Authorized<IntakeApplications>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<axum::Json<Vec<QueueItem>>> {
+    let filter = filter_of(&state, &q, None).await?;
+    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+    Ok(axum::Json(queue_items(&state, apps).await?))
+}
+
+/// The summary table (推荐汇总表) of the unit's recommended applications, as Excel.
+#[utoipa::path(get, path = "/recommender/summary-table", tag = "grants", params(QueueQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn summary_table(
+    State(state): State<AppState>,
+    auth: Authorized<RecommendApplications>,
+    ApiQuery(mut q): ApiQuery<QueueQuery>,
+) -> ApiResult<Response> {
+    let unit_id = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
+    q.status = Some(Status::Recommended.as_str().into());
+    let filter = filter_of(&state, &q, Some(unit_id)).await?;
+    let items = queue_items(&state, kc_db::grants::list_applications(state.db.read(), &filter).await?).await?;
+    let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.map(|o| o.name).unwrap_or_default();
+    let mut category_names: HashMap<(String, String), String> = HashMap::new();
+    let mut title = String::from("项目推荐汇总表");
+    for m in kc_db::grants::calls(state.db.read()).await? {
+        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
+            if q.call.as_deref() == Some(call.code.as_str()) {
+                title = format!("{}推荐汇总表", call.title);
+            }
+            for c in &call.categories {
+                category_names.insert((call.code.clone(), c.code.clone()), c.name_zh.clone());
+            }
+        }
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let a = &it.application;
+            vec![
+                (i + 1).to_string(),
+                a.title.clone(),
+                it.organisation.clone(),
+                category_names
+                    .get(&(a.call.clone(), a.category.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| a.category.clone()),
+                it.pi_name.clone(),
+                format!("{:.2}", it.requested_fen as f64 / 1_000_000.0),
+            ]
+        })
+        .collect();
+    crate::identity::excel::summary_table(
+        &title,
+        &unit,
+        &auth.user.user.display_name,
+        auth.user.user.phone.as_deref().unwrap_or(""),
+        rows,
+    )
+}
