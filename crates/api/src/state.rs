@@ -34,6 +34,8 @@ pub struct Inner {
     pub sessions: Option<Cache<String, (session::Model, user::Model)>>,
     /// Organisation names for account views (names change rarely; one minute).
     pub org_names: Cache<Uuid, String>,
+    /// Uploaded files.
+    pub storage: kc_storage::Storage,
 }
 
 impl std::ops::Deref for AppState {
@@ -44,7 +46,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(db: Db, settings: Settings, clock: Arc<dyn Clock>, storage: kc_storage::Storage) -> Self {
         let per_minute = NonZeroU32::new(settings.auth.login_rate_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         let login_limiter = RateLimiter::keyed(Quota::per_minute(per_minute));
         let dummy_hash = crate::auth::hash_password_blocking("not-a-real-password").unwrap_or_default();
@@ -57,7 +59,7 @@ impl AppState {
                 .build()
         });
         let org_names = Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(60)).build();
-        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names }))
+        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names, storage }))
     }
 
     /// Evicts one cached session (after log-out).

@@ -279,3 +279,23 @@ pub mod idempotency_key {
     }
     no_relations!();
 }
+
+pub mod attachment {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub application_id: Uuid,
+        pub slot: String,
+        pub file_name: String,
+        pub content_type: String,
+        pub size: i64,
+        pub sha256: String,
+        pub storage_key: String,
+        pub uploaded_by: Uuid,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}

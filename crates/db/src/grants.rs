@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use uuid::Uuid;
 
-use crate::entities::{application, call, idempotency_key};
+use crate::entities::{application, attachment, call, idempotency_key};
 use crate::{DbError, DbResult};
 
 pub async fn call_by_code(conn: &impl ConnectionTrait, code: &str) -> DbResult<Option<call::Model>> {
@@ -154,4 +154,21 @@ pub async fn list_applications(
         q = q.filter(application::Column::Status.is_in(filter.statuses.iter().map(String::as_str)));
     }
     Ok(q.order_by_asc(application::Column::SubmittedAt).order_by_asc(application::Column::Id).all(conn).await?)
+}
+
+pub async fn insert_attachment(conn: &impl ConnectionTrait, a: attachment::Model) -> DbResult<()> {
+    a.into_active_model().reset_all().insert(conn).await.map_err(DbError::classify)?;
+    Ok(())
+}
+
+pub async fn attachment(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<attachment::Model>> {
+    Ok(attachment::Entity::find_by_id(id).one(conn).await?)
+}
+
+pub async fn attachments_of(conn: &impl ConnectionTrait, application_id: Uuid) -> DbResult<Vec<attachment::Model>> {
+    Ok(attachment::Entity::find()
+        .filter(attachment::Column::ApplicationId.eq(application_id))
+        .order_by_asc(attachment::Column::CreatedAt)
+        .all(conn)
+        .await?)
 }

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_identity;
 mod m20261123_000002_calls;
 mod m20261123_000003_applications;
+mod m20261123_000004_attachments;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_identity::Migration),
             Box::new(m20261123_000002_calls::Migration),
             Box::new(m20261123_000003_applications::Migration),
+            Box::new(m20261123_000004_attachments::Migration),
         ]
     }
 }

@@ -201,7 +201,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::info!("no SMTP configured: mail stays in the outbox (管理端“邮件发件箱”)");
     }
 
-    let state = kc_api::AppState::new(db.clone(), settings.clone(), Arc::new(SystemClock));
+    let storage = kc_storage::Storage::local(&settings.data_dir.join("files")).context("opening the file store")?;
+    let state = kc_api::AppState::new(db.clone(), settings.clone(), Arc::new(SystemClock), storage);
     let app = kc_api::app(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await

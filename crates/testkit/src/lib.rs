@@ -68,7 +68,9 @@ impl TestApp {
         configure(&mut settings);
         let db = kc_api::connect(&settings).await.unwrap_or_else(|e| panic!("connect: {e}"));
         kc_api::demo::load(&db).await.unwrap_or_else(|e| panic!("demo data: {e}"));
-        let state = kc_api::AppState::new(db.clone(), settings.clone(), clock);
+        let storage =
+            kc_storage::Storage::local(&settings.data_dir.join("files")).unwrap_or_else(|e| panic!("storage: {e}"));
+        let state = kc_api::AppState::new(db.clone(), settings.clone(), clock, storage);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
         let app = kc_api::app(state);

@@ -219,7 +219,7 @@ pub async fn start_application(
 
 /// The application if `current` may see it: its applicant, its recommender, or the bureau.
 /// Anyone else is told it does not exist.
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     current: &CurrentUser,
     id: Uuid,

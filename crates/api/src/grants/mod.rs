@@ -100,6 +100,7 @@ mod tests {
 }
 
 pub mod applications;
+pub mod attachments;
 pub mod review;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -116,6 +117,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(applications::save_draft))
         .routes(routes!(applications::check_eligibility))
         .routes(routes!(applications::submit))
+        .routes(routes!(attachments::upload, attachments::list))
+        .routes(routes!(attachments::download))
         .routes(routes!(review::recommender_queue))
         .routes(routes!(review::recommend))
         .routes(routes!(review::return_for_changes))

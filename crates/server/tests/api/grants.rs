@@ -281,3 +281,53 @@ async fn the_summary_table_lists_exactly_the_recommended_applications() {
     // Only recommending units download it.
     assert_eq!(applicant.get("/recommender/summary-table").await.status(), 403);
 }
+
+async fn upload(b: &Browser, id: &str, slot: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("slot", slot.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    b.client
+        .post(format!("{}/api/v1/applications/{id}/attachments", b.base))
+        .header("x-csrf-token", b.csrf.clone().unwrap_or_default())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn attachments_are_sniffed_hashed_and_private() {
+    let app = TestApp::spawn().await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let a = start(&researcher, "附件测试").await;
+    let id = a["id"].as_str().unwrap();
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n".to_vec();
+
+    let res = upload(&researcher, id, "proposal", "分级诊疗申报书.pdf", pdf.clone()).await;
+    assert_eq!(res.status(), 201);
+    let att = json(res).await;
+    assert_eq!(att["content_type"], "application/pdf");
+    assert_eq!(att["size"], pdf.len());
+    use sha2::Digest;
+    assert_eq!(att["sha256"], hex::encode(sha2::Sha256::digest(&pdf)));
+
+    // A program renamed to .pdf is refused by its content.
+    let exe = [b"MZ\x90\x00\x03\x00\x00\x00".to_vec(), vec![0; 64]].concat();
+    let res = upload(&researcher, id, "proposal", "申报书.pdf", exe).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(json(res).await["errors"][0]["code"], "wrong_type");
+    let res = upload(&researcher, id, "no_such_slot", "a.pdf", pdf.clone()).await;
+    assert_eq!(json(res).await["errors"][0]["field"], "slot");
+
+    let listed = researcher.get_json(&format!("/applications/{id}/attachments")).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let att_id = att["id"].as_str().unwrap();
+    let res = researcher.get(&format!("/attachments/{att_id}")).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().contains("%E7%94%B3%E6%8A%A5%E4%B9%A6.pdf"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf);
+
+    let other = app.login("applicant", DEMO_PASSWORD).await;
+    assert_eq!(other.get(&format!("/attachments/{att_id}")).await.status(), 404);
+    assert_eq!(upload(&other, id, "proposal", "x.pdf", pdf).await.status(), 404);
+}

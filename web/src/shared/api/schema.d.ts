@@ -369,6 +369,24 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/applications/{id}/attachments': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The application's attachments. */
+    get: operations['list']
+    put?: never
+    /** Upload a file into a slot (multipart fields `slot` and `file`). */
+    post: operations['upload']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/applications/{id}/draft': {
     parameters: {
       query?: never
@@ -420,6 +438,23 @@ export interface paths {
      *     header, a retry of the same submission gets the first answer again.
      */
     post: operations['submit']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/attachments/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Download an attachment under its original name. */
+    get: operations['download']
+    put?: never
+    post?: never
     delete?: never
     options?: never
     head?: never
@@ -878,6 +913,18 @@ export interface components {
     }
     ApproveRequest: {
       comment?: string | null
+    }
+    AttachmentView: {
+      content_type: string
+      /** Format: date-time */
+      created_at: string
+      file_name: string
+      /** Format: uuid */
+      id: string
+      sha256: string
+      /** Format: int64 */
+      size: number
+      slot: string
     }
     AuditEvent: {
       action: string
@@ -2413,6 +2460,101 @@ export interface operations {
       }
     }
   }
+  list: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AttachmentView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  upload: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    /** @description fields `slot` (slot code) and `file` */
+    requestBody?: {
+      content: {
+        'multipart/form-data': unknown
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AttachmentView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   save_draft: {
     parameters: {
       query?: never
@@ -2546,6 +2688,42 @@ export interface operations {
         }
       }
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  download: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the file */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
