@@ -306,3 +306,91 @@ pub async fn summary_table(
         rows,
     )
 }
+
+#[derive(Debug, Serialize, ToSchema, Default, Clone)]
+pub struct Counts {
+    /// Applications started (drafts included).
+    pub started: u64,
+    /// Submitted at least once.
+    pub submitted: u64,
+    /// Recommended (including those since accepted or rejected at intake).
+    pub recommended: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CounterRow {
+    /// A category code or a recommending unit's id.
+    pub key: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Counters {
+    pub total: Counts,
+    pub by_category: Vec<CounterRow>,
+    pub by_recommender: Vec<CounterRow>,
+}
+
+fn add(c: &mut Counts, a: &application::Model) {
+    c.started += 1;
+    if a.submitted_at.is_some() {
+        c.submitted += 1;
+    }
+    if matches!(a.status.as_str(), "recommended" | "accepted" | "rejected") {
+        c.recommended += 1;
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallQuery {
+    /// A call code.
+    pub call: String,
+}
+
+/// Live counters of a call: started, submitted and recommended, per category and per
+/// recommending unit.
+#[utoipa::path(get, path = "/admin/applications/counters", tag = "grants", params(CallQuery),
+    responses((status = 200, body = Counters), (status = 404, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn counters(
+    State(state): State<AppState>,
+    _auth: Authorized<IntakeApplications>,
+    ApiQuery(q): ApiQuery<CallQuery>,
+) -> ApiResult<axum::Json<Counters>> {
+    let model = kc_db::grants::call_by_code(state.db.read(), &q.call).await?.ok_or_else(ApiError::not_found)?;
+    let call: kc_core::grants::call::Call = serde_json::from_str(&model.document).map_err(|_| ApiError::internal())?;
+    let filter = ApplicationFilter { call_id: Some(model.id), ..Default::default() };
+    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+    let mut total = Counts::default();
+    let mut by_category: Vec<CounterRow> = call
+        .categories
+        .iter()
+        .map(|c| CounterRow { key: c.code.clone(), name: c.name_zh.clone(), counts: Counts::default() })
+        .collect();
+    let mut by_recommender: HashMap<Uuid, Counts> = HashMap::new();
+    for a in &apps {
+        add(&mut total, a);
+        if let Some(row) = by_category.iter_mut().find(|r| r.key == a.category) {
+            add(&mut row.counts, a);
+        }
+        add(by_recommender.entry(a.recommender_id).or_default(), a);
+    }
+    let ids: Vec<Uuid> = by_recommender.keys().copied().collect();
+    let names: HashMap<Uuid, String> = kc_db::identity::organisations_by_ids(state.db.read(), &ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut by_recommender: Vec<CounterRow> = by_recommender
+        .into_iter()
+        .map(|(id, counts)| CounterRow {
+            key: id.to_string(),
+            name: names.get(&id).cloned().unwrap_or_default(),
+            counts,
+        })
+        .collect();
+    by_recommender.sort_by(|a, b| b.counts.started.cmp(&a.counts.started).then(a.name.cmp(&b.name)));
+    Ok(axum::Json(Counters { total, by_category, by_recommender }))
+}

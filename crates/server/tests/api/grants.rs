@@ -237,6 +237,13 @@ async fn submit_return_resubmit_recommend_accept_and_decline_is_final() {
     assert_eq!(json(res).await["status"], "accepted");
     let listed = staff.get_json("/admin/applications?call=zg2021&status=accepted").await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    start(&applicant, "只建了草稿").await;
+    let counters = staff.get_json("/admin/applications/counters?call=zg2021").await;
+    assert_eq!(counters["total"], j!({ "started": 2, "submitted": 1, "recommended": 1 }));
+    let medical = counters["by_category"].as_array().unwrap().iter().find(|r| r["key"] == "medical").unwrap().clone();
+    assert_eq!(medical["started"], 2);
+    assert_eq!(counters["by_recommender"][0]["name"], "自流井区科学技术局");
+    assert_eq!(office.get("/admin/applications/counters?call=zg2021").await.status(), 403);
 
     // Declined is final: no resubmission, no second decision.
     let id2 = submitted(&applicant, "第二个项目", "510302198606061234").await;

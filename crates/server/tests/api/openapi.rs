@@ -58,6 +58,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/recommender/applications/{id}/decline"),
     ("GET", "/recommender/summary-table"),
     ("GET", "/admin/applications"),
+    ("GET", "/admin/applications/counters"),
     ("POST", "/admin/applications/{id}/accept"),
     ("POST", "/admin/applications/{id}/reject"),
 ];

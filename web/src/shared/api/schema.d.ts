@@ -195,6 +195,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/admin/applications/counters': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Live counters of a call: started, submitted and recommended, per category and per
+     *     recommending unit.
+     */
+    get: operations['counters']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/admin/applications/{id}/accept': {
     parameters: {
       query?: never
@@ -981,6 +1001,33 @@ export interface components {
     ChangePasswordRequest: {
       current_password: string
       new_password: string
+    }
+    CounterRow: components['schemas']['Counts'] & {
+      /** @description A category code or a recommending unit's id. */
+      key: string
+      name: string
+    }
+    Counters: {
+      by_category: components['schemas']['CounterRow'][]
+      by_recommender: components['schemas']['CounterRow'][]
+      total: components['schemas']['Counts']
+    }
+    Counts: {
+      /**
+       * Format: int64
+       * @description Recommended (including those since accepted or rejected at intake).
+       */
+      recommended: number
+      /**
+       * Format: int64
+       * @description Applications started (drafts included).
+       */
+      started: number
+      /**
+       * Format: int64
+       * @description Submitted at least once.
+       */
+      submitted: number
     }
     CreateTokenRequest: {
       /** Format: int64 */
@@ -1816,6 +1863,52 @@ export interface operations {
         }
       }
       403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  counters: {
+    parameters: {
+      query: {
+        /** @description A call code. */
+        call: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Counters']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
