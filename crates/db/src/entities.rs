@@ -260,6 +260,7 @@ pub mod application {
         pub submitted_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub paper_copies_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

@@ -172,3 +172,13 @@ pub async fn attachments_of(conn: &impl ConnectionTrait, application_id: Uuid) -
         .all(conn)
         .await?)
 }
+
+/// Records (or clears) the receipt of the paper copies.
+pub async fn set_paper_copies(conn: &impl ConnectionTrait, id: Uuid, at: Option<DateTime<Utc>>) -> DbResult<()> {
+    application::Entity::update_many()
+        .col_expr(application::Column::PaperCopiesAt, Expr::value(at))
+        .filter(application::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod m20261123_000001_identity;
 mod m20261123_000002_calls;
 mod m20261123_000003_applications;
 mod m20261123_000004_attachments;
+mod m20261123_000005_paper_copies;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_calls::Migration),
             Box::new(m20261123_000003_applications::Migration),
             Box::new(m20261123_000004_attachments::Migration),
+            Box::new(m20261123_000005_paper_copies::Migration),
         ]
     }
 }

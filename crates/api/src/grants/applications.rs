@@ -76,6 +76,8 @@ pub struct ApplicationView {
     pub version: i32,
     pub submitted_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// When the recommending unit received the paper copies.
+    pub paper_copies_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -119,6 +121,7 @@ pub(crate) fn view(a: &application::Model, call_code: &str) -> ApplicationView {
         version: a.version,
         submitted_at: a.submitted_at,
         updated_at: a.updated_at,
+        paper_copies_at: a.paper_copies_at,
     }
 }
 
@@ -212,6 +215,7 @@ pub async fn start_application(
         submitted_at: None,
         created_at: now,
         updated_at: now,
+        paper_copies_at: None,
     };
     kc_db::grants::insert_application(state.db.write(), a.clone()).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&a, &call.code))))

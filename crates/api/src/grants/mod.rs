@@ -123,6 +123,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::recommend))
         .routes(routes!(review::return_for_changes))
         .routes(routes!(review::decline))
+        .routes(routes!(review::paper_copies))
         .routes(routes!(review::summary_table))
         .routes(routes!(review::bureau_list))
         .routes(routes!(review::counters))

@@ -394,3 +394,49 @@ pub async fn counters(
     by_recommender.sort_by(|a, b| b.counts.started.cmp(&a.counts.started).then(a.name.cmp(&b.name)));
     Ok(axum::Json(Counters { total, by_category, by_recommender }))
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PaperCopies {
+    /// true: received now; false: clear a mistaken record.
+    pub received: bool,
+}
+
+/// Record that the applicant's paper copies arrived (纸质材料).
+#[utoipa::path(post, path = "/recommender/applications/{id}/paper-copies", tag = "grants", params(("id" = Uuid, Path)),
+    request_body = PaperCopies,
+    responses((status = 200, body = ApplicationView), (status = 404, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn paper_copies(
+    State(state): State<AppState>,
+    auth: Authorized<RecommendApplications>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<PaperCopies>,
+) -> ApiResult<axum::Json<ApplicationView>> {
+    let unit = auth.user.user.org_id;
+    let a = kc_db::grants::application(state.db.read(), id)
+        .await?
+        .filter(|a| Some(a.recommender_id) == unit && a.status != Status::Draft.as_str())
+        .ok_or_else(ApiError::not_found)?;
+    let now = state.clock.now();
+    let at = req.received.then_some(now);
+    let txn = state.db.write().begin().await?;
+    kc_db::grants::set_paper_copies(&txn, a.id, at).await?;
+    kc_db::audit::append(
+        &txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(auth.user.user.id),
+            entity_type: "application",
+            entity_id: a.id.to_string(),
+            action: "paper_copies",
+            before: Some(serde_json::json!({ "paper_copies_at": a.paper_copies_at })),
+            after: Some(serde_json::json!({ "paper_copies_at": at })),
+            reason: None,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let mut updated = a;
+    updated.paper_copies_at = at;
+    let code = kc_db::grants::call_by_id(state.db.read(), updated.call_id).await?.map(|c| c.code).unwrap_or_default();
+    Ok(axum::Json(super::applications::view(&updated, &code)))
+}

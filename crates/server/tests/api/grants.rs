@@ -229,6 +229,12 @@ async fn submit_return_resubmit_recommend_accept_and_decline_is_final() {
     save(&applicant, &a, data).await;
     assert_eq!(submit(&applicant, &id, None).await.status(), 200);
 
+    let res = office.post(&format!("/recommender/applications/{id}/paper-copies"), j!({ "received": true })).await;
+    assert!(json(res).await["paper_copies_at"].is_string());
+    assert_eq!(
+        other.post(&format!("/recommender/applications/{id}/paper-copies"), j!({ "received": true })).await.status(),
+        404
+    );
     let res = office.post(&format!("/recommender/applications/{id}/recommend"), j!({})).await;
     assert_eq!(json(res).await["status"], "recommended");
     let staff = app.login("staff", DEMO_PASSWORD).await;
@@ -257,7 +263,7 @@ async fn submit_return_resubmit_recommend_accept_and_decline_is_final() {
     let admin = app.admin().await;
     let events = admin.get_json(&format!("/admin/audit-events?entity_type=application&entity_id={id}")).await;
     let actions: Vec<&str> = events["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(actions, ["accept", "recommend", "submit", "return", "submit"]);
+    assert_eq!(actions, ["accept", "recommend", "paper_copies", "submit", "return", "submit"]);
 }
 
 #[tokio::test]

@@ -56,6 +56,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/recommender/applications/{id}/recommend"),
     ("POST", "/recommender/applications/{id}/return"),
     ("POST", "/recommender/applications/{id}/decline"),
+    ("POST", "/recommender/applications/{id}/paper-copies"),
     ("GET", "/recommender/summary-table"),
     ("GET", "/admin/applications"),
     ("GET", "/admin/applications/counters"),

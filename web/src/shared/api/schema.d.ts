@@ -804,6 +804,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/recommender/applications/{id}/paper-copies': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Record that the applicant's paper copies arrived (纸质材料). */
+    post: operations['paper_copies']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/recommender/applications/{id}/recommend': {
     parameters: {
       query?: never
@@ -917,6 +934,11 @@ export interface components {
       data: Record<string, never>
       /** Format: uuid */
       id: string
+      /**
+       * Format: date-time
+       * @description When the recommending unit received the paper copies.
+       */
+      paper_copies_at?: string | null
       /** @description draft | submitted | returned | recommended | declined | accepted | rejected */
       status: string
       /** Format: date-time */
@@ -1182,6 +1204,10 @@ export interface components {
       items: components['schemas']['OutboxMail'][]
       /** Format: int64 */
       total: number
+    }
+    PaperCopies: {
+      /** @description true: received now; false: clear a mistaken record. */
+      received: boolean
     }
     Pong: {
       ok: boolean
@@ -3410,6 +3436,55 @@ export interface operations {
         }
       }
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  paper_copies: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PaperCopies']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ApplicationView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
