@@ -258,8 +258,14 @@ async function scenario(browser, viewport) {
       await page.waitForURL(/\/login/)
     })
 
-    await step('applicant-active', async () => {
+    await step('applicant-home', async () => {
       await login(username, password)
+      // An active applicant lands on their applications.
+      await page.waitForURL(/\/grants\/applications(\?|$)/)
+    })
+
+    await step('applicant-active', async () => {
+      await page.goto(`${BASE_URL}/me`)
       await page.waitForURL(/\/me(\?|$)/)
       await page
         .locator('[data-testid="me-status"][data-status="active"]')

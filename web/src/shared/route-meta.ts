@@ -24,6 +24,8 @@ declare module 'vue-router' {
     guestOnly?: boolean
     /** What `can()` must allow; menus are these routes filtered by it. */
     permission?: PermissionRequirement
+    /** Only these account roles (for users identified by role, not by a permission code). */
+    roles?: readonly string[]
     /** i18n key of the page title. */
     titleKey?: string
     menu?: MenuMeta

@@ -6,6 +6,7 @@ import { t } from '@/shared/i18n'
 import { safeRedirect } from '@/shared/utils/redirect'
 
 import { homeLocation } from './home'
+import { hasRole } from './menu'
 
 export function installGuards(router: Router): void {
   router.beforeEach(async (to, from) => {
@@ -13,20 +14,20 @@ export function installGuards(router: Router): void {
     await session.load()
     const can = (p: Parameters<typeof session.can>[0]) => session.can(p)
 
-    if (to.name === 'home') return homeLocation(can, session.signedIn)
+    if (to.name === 'home') return homeLocation(can, session.signedIn, session.me?.role)
 
     if (to.meta.public) {
       if (to.meta.guestOnly && session.signedIn) {
-        return safeRedirect(to.query.redirect) ?? homeLocation(can, true)
+        return safeRedirect(to.query.redirect) ?? homeLocation(can, true, session.me?.role)
       }
       return true
     }
 
     if (!session.signedIn) return { name: 'login', query: { redirect: to.fullPath } }
 
-    if (!session.can(to.meta.permission)) {
+    if (!session.can(to.meta.permission) || !hasRole(to.meta.roles, session.me?.role)) {
       ElMessage.error(t('common.errors.page_forbidden'))
-      return from.matched.length > 0 ? false : homeLocation(can, true)
+      return from.matched.length > 0 ? false : homeLocation(can, true, session.me?.role)
     }
     return true
   })

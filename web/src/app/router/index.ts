@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 
+import grantsRoutes from '@/contexts/grants/routes'
 import identityRoutes from '@/contexts/identity/routes'
 import '@/shared/route-meta'
 
@@ -9,6 +10,7 @@ const routes: RouteRecordRaw[] = [
   // The guard sends `/` to the role's home page.
   { path: '/', name: 'home', component: () => import('./HomeRedirect.vue') },
   ...identityRoutes,
+  ...grantsRoutes,
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

@@ -15,6 +15,11 @@ export interface MenuItem {
 
 export const MAX_TABS = 5
 
+/** A route limited to some roles (`meta.roles`) is shown to those roles only. */
+export function hasRole(roles: readonly string[] | undefined, role: string | undefined): boolean {
+  return !roles || (role !== undefined && roles.includes(role))
+}
+
 /** Menus are the static routes with `meta.menu`, filtered by `can()`. */
 export function useMenu() {
   const router = useRouter()
@@ -27,6 +32,7 @@ export function useMenu() {
       const menu = route.meta.menu
       if (!menu || typeof route.name !== 'string' || route.meta.public) continue
       if (!session.can(route.meta.permission)) continue
+      if (!hasRole(route.meta.roles, session.me?.role)) continue
       out.push({
         name: route.name,
         path: route.path,

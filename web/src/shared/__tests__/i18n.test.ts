@@ -5,6 +5,8 @@ import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 
+import grantsEn from '@/contexts/grants/locales/en.json'
+import grantsZh from '@/contexts/grants/locales/zh-CN.json'
 import identityEn from '@/contexts/identity/locales/en.json'
 import identityZh from '@/contexts/identity/locales/zh-CN.json'
 
@@ -22,6 +24,7 @@ import en from '../locales/en.json'
 import zhCN from '../locales/zh-CN.json'
 
 registerMessages({ 'zh-CN': identityZh, en: identityEn })
+registerMessages({ 'zh-CN': grantsZh, en: grantsEn })
 
 afterEach(() => {
   setLocale('zh-CN')
@@ -74,10 +77,11 @@ describe('locale files', () => {
   it('zh-CN and en have the same keys', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
     expect(keys(identityEn).sort()).toEqual(keys(identityZh).sort())
+    expect(keys(grantsEn).sort()).toEqual(keys(grantsZh).sort())
   })
 
   it('every literal key used in the source exists in zh-CN', () => {
-    const known = new Set([...keys(zhCN), ...keys(identityZh)])
+    const known = new Set([...keys(zhCN), ...keys(identityZh), ...keys(grantsZh)])
     const root = join(__dirname, '..', '..')
     const files: string[] = []
     const walk = (dir: string) => {
@@ -92,7 +96,7 @@ describe('locale files', () => {
     const missing: string[] = []
     for (const file of files) {
       const text = readFileSync(file, 'utf8')
-      for (const match of text.matchAll(/\bt\(\s*'((?:common|identity)\.[\w.]+)'/g)) {
+      for (const match of text.matchAll(/\bt\(\s*'((?:common|identity|grants)\.[\w.]+)'/g)) {
         if (match[1] && !known.has(match[1])) missing.push(`${match[1]} (${file})`)
       }
       for (const match of text.matchAll(/titleKey: '([\w.]+)'/g)) {

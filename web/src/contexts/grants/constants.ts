@@ -1,0 +1,45 @@
+export const PERMISSIONS = {
+  recommend: 'grants.application.recommend',
+  intake: 'grants.application.intake',
+} as const
+
+/** Applicants have no permission code: the menu shows "我的申报" by role. */
+export const APPLICANT_ROLES = ['individual_applicant', 'unit_applicant'] as const
+
+export const DEMO_CALL = 'zg2021'
+
+export const STATUSES = [
+  'draft',
+  'submitted',
+  'returned',
+  'recommended',
+  'declined',
+  'accepted',
+  'rejected',
+] as const
+export type Status = (typeof STATUSES)[number]
+
+export const FIELDS = [
+  'equipment',
+  'materials',
+  'electronics',
+  'energy_chem',
+  'biomed',
+  'agriculture',
+  'health',
+  'services',
+] as const
+export const TITLE_RANKS = ['senior', 'associate_senior', 'intermediate', 'junior'] as const
+export const DEGREES = ['doctor', 'master', 'bachelor', 'other'] as const
+
+export const EDITABLE_STATUSES: readonly string[] = ['draft', 'returned']
+
+export const STATUS_TAG: Record<string, 'info' | 'primary' | 'success' | 'warning' | 'danger'> = {
+  draft: 'info',
+  submitted: 'primary',
+  returned: 'warning',
+  recommended: 'success',
+  declined: 'danger',
+  accepted: 'success',
+  rejected: 'danger',
+}
