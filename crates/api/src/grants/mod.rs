@@ -127,6 +127,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::summary_table))
         .routes(routes!(review::bureau_list))
         .routes(routes!(review::counters))
+        .routes(routes!(review::bureau_export))
         .routes(routes!(review::accept))
         .routes(routes!(review::reject))
 }

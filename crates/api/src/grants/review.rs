@@ -440,3 +440,64 @@ pub async fn paper_copies(
     let code = kc_db::grants::call_by_id(state.db.read(), updated.call_id).await?.map(|c| c.code).unwrap_or_default();
     Ok(axum::Json(super::applications::view(&updated, &code)))
 }
+
+/// The bureau list as Excel, with the same filters.
+#[utoipa::path(get, path = "/admin/applications/export", tag = "grants", params(QueueQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn bureau_export(
+    State(state): State<AppState>,
+    _auth: Authorized<IntakeApplications>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<Response> {
+    let filter = filter_of(&state, &q, None).await?;
+    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+    let mut ids: Vec<Uuid> = apps.iter().flat_map(|a| [a.org_id, a.recommender_id]).collect();
+    ids.sort();
+    ids.dedup();
+    let names: HashMap<Uuid, String> = kc_db::identity::organisations_by_ids(state.db.read(), &ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
+    let mut categories: HashMap<(Uuid, String), String> = HashMap::new();
+    for m in kc_db::grants::calls(state.db.read()).await? {
+        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
+            for c in call.categories {
+                categories.insert((m.id, c.code), c.name_zh);
+            }
+        }
+    }
+    let rows = apps
+        .iter()
+        .map(|a| {
+            let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
+            vec![
+                a.title.clone(),
+                name(&a.org_id),
+                categories.get(&(a.call_id, a.category.clone())).cloned().unwrap_or_else(|| a.category.clone()),
+                a.subtype.clone(),
+                data["pi"]["name"].as_str().unwrap_or_default().to_string(),
+                format!("{:.2}", data["requested_fen"].as_i64().unwrap_or(0) as f64 / 1_000_000.0),
+                status_zh(&a.status).to_string(),
+                a.submitted_at.map(kc_core::grants::window::shanghai_text).unwrap_or_default(),
+                name(&a.recommender_id),
+            ]
+        })
+        .collect();
+    crate::identity::excel::application_list(rows)
+}
+
+fn status_zh(status: &str) -> &'static str {
+    match Status::parse(status) {
+        Some(Status::Draft) => "草稿",
+        Some(Status::Submitted) => "已提交",
+        Some(Status::Returned) => "已退回",
+        Some(Status::Recommended) => "已推荐",
+        Some(Status::Declined) => "未推荐",
+        Some(Status::Accepted) => "已受理",
+        Some(Status::Rejected) => "未受理",
+        None => "未知",
+    }
+}

@@ -304,3 +304,19 @@ pub(crate) fn summary_table(
     }
     Ok(download(wb.save_to_buffer().map_err(xlsx_error)?, "推荐汇总表.xlsx"))
 }
+
+/// The bureau's list of applications.
+pub(crate) fn application_list(rows: Vec<Vec<String>>) -> ApiResult<Response> {
+    let headers = [
+        ("项目名称", 36.0),
+        ("申报单位", 30.0),
+        ("类别", 16.0),
+        ("子类", 10.0),
+        ("项目负责人", 12.0),
+        ("申请经费（万元）", 16.0),
+        ("状态", 12.0),
+        ("提交时间（北京时间）", 20.0),
+        ("推荐单位", 24.0),
+    ];
+    Ok(download(sheet("申报项目", &headers, rows)?, "申报项目列表.xlsx"))
+}

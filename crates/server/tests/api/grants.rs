@@ -250,6 +250,17 @@ async fn submit_return_resubmit_recommend_accept_and_decline_is_final() {
     assert_eq!(medical["started"], 2);
     assert_eq!(counters["by_recommender"][0]["name"], "自流井区科学技术局");
     assert_eq!(office.get("/admin/applications/counters?call=zg2021").await.status(), 403);
+    let res = staff.get("/admin/applications/export?call=zg2021&status=accepted").await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 2, "the header and the one accepted application: {rows:?}");
+    assert_eq!(rows[1][0], "智能流体阀门远程诊断");
+    assert_eq!(rows[1][8], "自流井区科学技术局");
+    assert_eq!((rows[1][2].as_str(), rows[1][6].as_str()), ("医疗卫生及社会民生专项", "已受理"));
 
     // Declined is final: no resubmission, no second decision.
     let id2 = submitted(&applicant, "第二个项目", "510302198606061234").await;

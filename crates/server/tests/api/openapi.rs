@@ -60,6 +60,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/recommender/summary-table"),
     ("GET", "/admin/applications"),
     ("GET", "/admin/applications/counters"),
+    ("GET", "/admin/applications/export"),
     ("POST", "/admin/applications/{id}/accept"),
     ("POST", "/admin/applications/{id}/reject"),
 ];

@@ -215,6 +215,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/admin/applications/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The bureau list as Excel, with the same filters. */
+    get: operations['bureau_export']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/admin/applications/{id}/accept': {
     parameters: {
       query?: never
@@ -1935,6 +1952,48 @@ export interface operations {
         }
       }
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  bureau_export: {
+    parameters: {
+      query?: {
+        /** @description A call code. */
+        call?: string
+        category?: string
+        /** @description submitted | returned | recommended | declined | accepted | rejected */
+        status?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description xlsx */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
         headers: {
           [name: string]: unknown
         }
