@@ -157,8 +157,21 @@ impl PageRequest {
     }
 }
 
-/// Runs `sql` on the write handle; used by tests and the audit tamper test.
-pub async fn execute_raw(conn: &impl ConnectionTrait, sql: &str) -> DbResult<u64> {
-    let res = conn.execute_unprepared(sql).await?;
-    Ok(res.rows_affected())
+/// Every row of a paged query, fetched 200 at a time (for exports).
+pub async fn all_pages<T, F, Fut>(mut fetch: F) -> DbResult<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = DbResult<Page<T>>>,
+{
+    let mut rows = Vec::new();
+    let mut page = PageRequest { page: 1, per_page: 200 };
+    loop {
+        let chunk = fetch(page).await?;
+        let n = chunk.items.len() as u64;
+        rows.extend(chunk.items);
+        if n < page.per_page {
+            return Ok(rows);
+        }
+        page.page += 1;
+    }
 }

@@ -46,17 +46,8 @@ pub async fn export_accounts(
     ApiQuery(q): ApiQuery<AccountQuery>,
 ) -> ApiResult<Response> {
     let filter = filter_of(&q);
-    let mut rows = Vec::new();
-    let mut page = PageRequest { page: 1, per_page: 200 };
-    loop {
-        let chunk = kc_db::identity::list_users(state.db.read(), &filter, page).await?;
-        let n = chunk.items.len();
-        rows.extend(accounts_view(&state, &chunk.items).await?);
-        if n < page.per_page as usize {
-            break;
-        }
-        page.page += 1;
-    }
+    let users = kc_db::all_pages(|page| kc_db::identity::list_users(state.db.read(), &filter, page)).await?;
+    let rows = accounts_view(&state, &users).await?;
     excel::accounts(&rows)
 }
 

@@ -178,17 +178,8 @@ pub async fn export_organisations(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Response> {
     let filter = filter_of(&q);
-    let mut rows = Vec::new();
-    let mut page = PageRequest { page: 1, per_page: 200 };
-    loop {
-        let chunk = kc_db::identity::list_organisations(state.db.read(), &filter, page).await?;
-        let n = chunk.items.len();
-        rows.extend(organisation_views(&state, chunk.items).await?);
-        if n < page.per_page as usize {
-            break;
-        }
-        page.page += 1;
-    }
+    let orgs = kc_db::all_pages(|page| kc_db::identity::list_organisations(state.db.read(), &filter, page)).await?;
+    let rows = organisation_views(&state, orgs).await?;
     let districts: HashMap<String, String> =
         kc_db::identity::districts(state.db.read()).await?.into_iter().map(|d| (d.code, d.name_zh)).collect();
     excel::organisations(&rows, &districts)
