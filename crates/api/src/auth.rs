@@ -248,6 +248,7 @@ permission_marker!(ReadOutbox);
 permission_marker!(ReadDirectory);
 permission_marker!(RecommendApplications);
 permission_marker!(IntakeApplications);
+permission_marker!(ManageCalls);
 
 /// An authenticated user holding permission `P`: 401 without a login, 403 without `P`.
 pub struct Authorized<P: RequiredPermission> {

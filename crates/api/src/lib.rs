@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod grants;
 pub mod identity;
+pub mod services;
 pub mod settings;
 pub mod state;
 pub mod web;
@@ -36,7 +37,8 @@ pub use state::AppState;
     tags(
         (name = "platform", description = "Health and diagnostics"),
         (name = "identity", description = "Accounts, organisations, sessions, audit"),
-        (name = "grants", description = "Calls and applications")
+        (name = "grants", description = "Calls and applications"),
+        (name = "services", description = "Notifications")
     )
 )]
 struct ApiDoc;
@@ -58,6 +60,7 @@ pub fn api_router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ping))
         .merge(identity::router())
         .merge(grants::router())
+        .merge(services::router())
         .split_for_parts()
 }
 

@@ -115,6 +115,8 @@ pub enum Permission {
     RecommendApplications,
     /// The bureau's intake check of recommended applications.
     IntakeApplications,
+    /// Configure calls: categories, windows, quotas, rules, forms.
+    ManageCalls,
 }
 
 impl Permission {
@@ -127,6 +129,7 @@ impl Permission {
             Permission::ReadDirectory => "identity.directory.read",
             Permission::RecommendApplications => "grants.application.recommend",
             Permission::IntakeApplications => "grants.application.intake",
+            Permission::ManageCalls => "grants.call.manage",
         }
     }
 
@@ -138,6 +141,7 @@ impl Permission {
         Permission::ReadDirectory,
         Permission::RecommendApplications,
         Permission::IntakeApplications,
+        Permission::ManageCalls,
     ];
 }
 
@@ -149,7 +153,10 @@ pub fn role_has(role: Role, permission: Permission) -> bool {
     match role {
         Role::BureauAdmin => permission != RecommendApplications,
         Role::BureauStaff => {
-            matches!(permission, ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory | IntakeApplications)
+            matches!(
+                permission,
+                ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory | IntakeApplications | ManageCalls
+            )
         }
         Role::Recommender => permission == RecommendApplications,
         _ => false,

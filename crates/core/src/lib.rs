@@ -4,5 +4,6 @@ pub mod audit;
 pub mod credit_code;
 pub mod grants;
 pub mod identity;
+pub mod notify;
 pub mod password;
 pub mod routing;

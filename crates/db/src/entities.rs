@@ -261,6 +261,57 @@ pub mod application {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub paper_copies_at: Option<DateTimeUtc>,
+        pub pi_key: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub user_id: Uuid,
+        pub kind: String,
+        pub title_zh: String,
+        pub title_en: String,
+        pub body_zh: String,
+        pub body_en: String,
+        pub link: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod notification_preference {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_preferences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: Uuid,
+        pub mail: String,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod window_extension {
+    use sea_orm::entity::prelude::*;
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "window_extensions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub call_id: Uuid,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub applicant_id: Uuid,
+        pub until: DateTimeUtc,
+        pub reason: String,
+        pub granted_by: Uuid,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

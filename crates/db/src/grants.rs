@@ -99,14 +99,16 @@ pub async fn change_status(
     id: Uuid,
     from: &str,
     to: &str,
-    submitted_at: Option<DateTime<Utc>>,
+    submitted: Option<(DateTime<Utc>, &str)>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
     let mut update = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(to))
         .col_expr(application::Column::UpdatedAt, Expr::value(now));
-    if let Some(at) = submitted_at {
-        update = update.col_expr(application::Column::SubmittedAt, Expr::value(Some(at)));
+    if let Some((at, pi_key)) = submitted {
+        update = update
+            .col_expr(application::Column::SubmittedAt, Expr::value(Some(at)))
+            .col_expr(application::Column::PiKey, Expr::value(Some(pi_key.to_string())));
     }
     let res =
         update.filter(application::Column::Id.eq(id)).filter(application::Column::Status.eq(from)).exec(conn).await?;
@@ -179,6 +181,137 @@ pub async fn set_paper_copies(conn: &impl ConnectionTrait, id: Uuid, at: Option<
         .col_expr(application::Column::PaperCopiesAt, Expr::value(at))
         .filter(application::Column::Id.eq(id))
         .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// One counted filing as quotas see it.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct FilingRow {
+    pub id: Uuid,
+    pub call_code: String,
+    pub category: String,
+    pub subtype: String,
+    pub pi_key: Option<String>,
+    pub credit_code: String,
+    pub district: Option<String>,
+    pub recommender_id: Uuid,
+    pub recommender_kind: String,
+}
+
+/// The filings in `calls` with one of `statuses` that share a holder with `holders` (one
+/// indexed query; nothing is read when no quota looks at any holder).
+pub async fn filings_sharing(
+    conn: &impl ConnectionTrait,
+    holders: &kc_core::grants::quota::Holders,
+    statuses: &[&str],
+    except: Uuid,
+) -> DbResult<Vec<FilingRow>> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Alias, Condition, ExprTrait, JoinType, Query};
+    if holders.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (a, o, r, c) = (Alias::new("a"), Alias::new("o"), Alias::new("r"), Alias::new("c"));
+    let col = |t: &Alias, n: &str| Expr::col((t.clone(), Alias::new(n)));
+    let mut shares = Condition::any();
+    if let Some(pi) = &holders.pi {
+        shares = shares.add(col(&a, "pi_key").eq(pi.as_str()));
+    }
+    if let Some(org) = &holders.organisation {
+        shares = shares.add(col(&o, "credit_code").eq(org.as_str()));
+    }
+    if let Some(rec) = holders.recommender.as_deref().and_then(|r| Uuid::parse_str(r).ok()) {
+        shares = shares.add(col(&a, "recommender_id").eq(rec));
+    }
+    if let Some(district) = &holders.district {
+        shares = shares.add(col(&o, "district").eq(district.as_str()));
+    }
+    let query = Query::select()
+        .expr_as(col(&a, "id"), Alias::new("id"))
+        .expr_as(col(&c, "code"), Alias::new("call_code"))
+        .expr_as(col(&a, "category"), Alias::new("category"))
+        .expr_as(col(&a, "subtype"), Alias::new("subtype"))
+        .expr_as(col(&a, "pi_key"), Alias::new("pi_key"))
+        .expr_as(col(&o, "credit_code"), Alias::new("credit_code"))
+        .expr_as(col(&o, "district"), Alias::new("district"))
+        .expr_as(col(&a, "recommender_id"), Alias::new("recommender_id"))
+        .expr_as(col(&r, "recommender_kind"), Alias::new("recommender_kind"))
+        .from_as(Alias::new("applications"), a.clone())
+        .join_as(
+            JoinType::InnerJoin,
+            Alias::new("calls"),
+            c.clone(),
+            col(&c, "id").equals((a.clone(), Alias::new("call_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            Alias::new("organisations"),
+            o.clone(),
+            col(&o, "id").equals((a.clone(), Alias::new("org_id"))),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            Alias::new("organisations"),
+            r.clone(),
+            col(&r, "id").equals((a.clone(), Alias::new("recommender_id"))),
+        )
+        .cond_where(
+            Condition::all()
+                .add(col(&c, "code").is_in(holders.calls.iter().map(String::as_str)))
+                .add(col(&a, "status").is_in(statuses.iter().copied()))
+                .add(col(&a, "id").ne(except))
+                .add(shares),
+        )
+        .to_owned();
+    let stmt = conn.get_database_backend().build(&query);
+    Ok(FilingRow::find_by_statement(stmt).all(conn).await?)
+}
+
+/// Serialises, until the transaction ends, the submissions that share one of `keys`
+/// (PostgreSQL advisory locks taken in sorted order; SQLite has a single writer already).
+pub async fn lock_holders(conn: &impl ConnectionTrait, keys: &[String]) -> DbResult<()> {
+    if conn.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return Ok(());
+    }
+    for key in keys {
+        conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.clone().into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The extension of `call_id`'s submission window granted to `applicant_id`, if any.
+pub async fn extension(
+    conn: &impl ConnectionTrait,
+    call_id: Uuid,
+    applicant_id: Uuid,
+) -> DbResult<Option<crate::entities::window_extension::Model>> {
+    Ok(crate::entities::window_extension::Entity::find_by_id((call_id, applicant_id)).one(conn).await?)
+}
+
+pub async fn extensions_of(
+    conn: &impl ConnectionTrait,
+    call_id: Uuid,
+) -> DbResult<Vec<crate::entities::window_extension::Model>> {
+    use crate::entities::window_extension as we;
+    Ok(we::Entity::find().filter(we::Column::CallId.eq(call_id)).order_by_asc(we::Column::Until).all(conn).await?)
+}
+
+/// Grants (or replaces) an applicant's extension.
+pub async fn save_extension(conn: &impl ConnectionTrait, m: crate::entities::window_extension::Model) -> DbResult<()> {
+    use crate::entities::window_extension as we;
+    we::Entity::insert(m.into_active_model())
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([we::Column::CallId, we::Column::ApplicantId])
+                .update_columns([we::Column::Until, we::Column::Reason, we::Column::GrantedBy, we::Column::CreatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
         .await?;
     Ok(())
 }

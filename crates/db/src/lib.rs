@@ -5,6 +5,7 @@ pub mod audit;
 pub mod entities;
 pub mod grants;
 pub mod identity;
+pub mod notifications;
 pub mod outbox;
 
 use std::time::Duration;

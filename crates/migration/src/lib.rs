@@ -7,6 +7,7 @@ mod m20261123_000002_calls;
 mod m20261123_000003_applications;
 mod m20261123_000004_attachments;
 mod m20261123_000005_paper_copies;
+mod m20261123_000006_filings_notifications;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_applications::Migration),
             Box::new(m20261123_000004_attachments::Migration),
             Box::new(m20261123_000005_paper_copies::Migration),
+            Box::new(m20261123_000006_filings_notifications::Migration),
         ]
     }
 }

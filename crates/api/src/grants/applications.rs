@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kc_core::grants::application::{Action, Status, next};
 use kc_core::grants::call::Call;
 use kc_core::grants::eligibility::{self, Facts, RuleOutcome};
-use kc_core::grants::quota::{Filing, exceeded};
+use kc_core::grants::quota::{self, Filing, exceeded};
 use kc_core::grants::window::{WindowState, shanghai_text};
 use kc_core::identity::Role;
 use kc_db::TransactionTrait;
@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::services::notifications::{Notice, notify};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -197,7 +198,8 @@ pub async fn start_application(
         return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
     }
     let now = state.clock.now();
-    if let WindowState::Closed { closed_at } = call.submission.state(now) {
+    let extension = kc_db::grants::extension(state.db.read(), model.id, current.user.id).await?.map(|e| e.until);
+    if let WindowState::Closed { closed_at } = call.submission.extended(extension).state(now) {
         return Err(closed(now, closed_at));
     }
     let a = application::Model {
@@ -216,6 +218,7 @@ pub async fn start_application(
         created_at: now,
         updated_at: now,
         paper_copies_at: None,
+        pi_key: None,
     };
     kc_db::grants::insert_application(state.db.write(), a.clone()).await?;
     Ok((StatusCode::CREATED, axum::Json(view(&a, &call.code))))
@@ -440,7 +443,8 @@ pub async fn submit(
             "The application has already been submitted",
         ));
     };
-    match call.submission.state(now) {
+    let extension = kc_db::grants::extension(state.db.read(), a.call_id, a.applicant_id).await?.map(|e| e.until);
+    match call.submission.extended(extension).state(now) {
         WindowState::Open => {}
         WindowState::Closed { closed_at } => return Err(closed(now, closed_at)),
         WindowState::NotYetOpen { opens_at } => {
@@ -479,16 +483,28 @@ pub async fn submit(
         return Err(e);
     }
     filing.call = call.code.clone();
+    let holders = quota::holders(&call.quotas, &filing);
+
+    // The quota count and the status change happen in one transaction; submissions sharing
+    // a quota holder are serialised (the single SQLite writer; advisory locks on PostgreSQL).
+    let txn = state.db.write().begin().await?;
+    kc_db::grants::lock_holders(&txn, &holders.lock_keys()).await?;
     let counted: Vec<&str> =
         [Status::Submitted, Status::Recommended, Status::Accepted].iter().map(|s| s.as_str()).collect();
-    let mut existing = Vec::new();
-    for other in kc_db::grants::applications_in_call(state.db.read(), a.call_id, &counted).await? {
-        if other.id != a.id {
-            let (_, mut f) = facts_of(&state, &other, now).await?;
-            f.call = call.code.clone();
-            existing.push(f);
-        }
-    }
+    let existing: Vec<Filing> = kc_db::grants::filings_sharing(&txn, &holders, &counted, a.id)
+        .await?
+        .into_iter()
+        .map(|f| Filing {
+            call: f.call_code,
+            category: f.category,
+            subtype: f.subtype,
+            pi: f.pi_key.unwrap_or_default(),
+            organisation: f.credit_code,
+            recommender: f.recommender_id.to_string(),
+            recommender_kind: f.recommender_kind,
+            district: f.district,
+        })
+        .collect();
     let over = exceeded(&call.quotas, &filing, &existing);
     if !over.is_empty() {
         let mut e = ApiError::new(
@@ -510,9 +526,7 @@ pub async fn submit(
             .collect();
         return Err(e);
     }
-
-    let txn = state.db.write().begin().await?;
-    if !kc_db::grants::change_status(&txn, a.id, from.as_str(), to.as_str(), Some(now), now).await? {
+    if !kc_db::grants::change_status(&txn, a.id, from.as_str(), to.as_str(), Some((now, &filing.pi)), now).await? {
         return Err(ApiError::conflict(
             "invalid_state",
             "申报书状态已变化，请刷新",
@@ -533,6 +547,31 @@ pub async fn submit(
         },
     )
     .await?;
+    let notice_for = |who: &str| Notice {
+        kind: if who == "applicant" { "application.submitted" } else { "application.to_review" },
+        decision: false,
+        title_zh: if who == "applicant" {
+            format!("申报书“{}”已提交至推荐单位", a.title)
+        } else {
+            format!("新的申报书待推荐：“{}”", a.title)
+        },
+        title_en: if who == "applicant" {
+            format!("Application \"{}\" was submitted to the recommending unit", a.title)
+        } else {
+            format!("A new application awaits your recommendation: \"{}\"", a.title)
+        },
+        body_zh: format!("申报书“{}”于 {}（北京时间）提交。", a.title, shanghai_text(now)),
+        body_en: format!("Application \"{}\" was submitted at {} (Beijing time).", a.title, shanghai_text(now)),
+        link: Some(if who == "applicant" {
+            format!("/grants/applications/{}", a.id)
+        } else {
+            "/grants/recommender".to_string()
+        }),
+    };
+    notify(&txn, now, &current.user, notice_for("applicant")).await?;
+    for reviewer in kc_db::notifications::active_users_of(&txn, a.recommender_id, Role::Recommender.as_str()).await? {
+        notify(&txn, now, &reviewer, notice_for("recommender")).await?;
+    }
     let mut submitted = a.clone();
     submitted.status = to.as_str().into();
     submitted.submitted_at = Some(now);

@@ -30,7 +30,12 @@ pub fn call_text(call: &Call) -> String {
 
 /// Saves `call`, replacing an earlier version with the same code.
 pub async fn save_call(db: &Db, call: &Call, now: DateTime<Utc>) -> Result<call::Model, CallFileError> {
-    let model = call::Model {
+    Ok(kc_db::grants::save_call(db.write(), call_row(call, now)).await?)
+}
+
+/// The stored row of `call` (the document plus the columns lists filter on).
+pub(crate) fn call_row(call: &Call, now: DateTime<Utc>) -> call::Model {
+    call::Model {
         id: Uuid::now_v7(),
         code: call.code.clone(),
         year: call.year,
@@ -40,8 +45,7 @@ pub async fn save_call(db: &Db, call: &Call, now: DateTime<Utc>) -> Result<call:
         document: call_text(call),
         created_at: now,
         updated_at: now,
-    };
-    Ok(kc_db::grants::save_call(db.write(), model).await?)
+    }
 }
 
 /// The stored call with this code, as its document.
@@ -101,7 +105,9 @@ mod tests {
 
 pub mod applications;
 pub mod attachments;
+pub mod calls;
 pub mod review;
+pub mod timeline;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -111,6 +117,11 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(applications::list_calls))
+        .routes(routes!(calls::get_call))
+        .routes(routes!(calls::save))
+        .routes(routes!(calls::extensions))
+        .routes(routes!(calls::grant_extension))
+        .routes(routes!(timeline::timeline))
         .routes(routes!(applications::start_application))
         .routes(routes!(applications::get_application))
         .routes(routes!(applications::my_applications))

@@ -18,7 +18,7 @@ use super::applications::ApplicationView;
 use crate::auth::{Authorized, IntakeApplications, RecommendApplications};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::identity::mail;
+use crate::services::notifications::{Notice, notify};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -180,12 +180,24 @@ async fn decide(
             Status::Rejected => ("未通过受理", "did not pass the intake check"),
             _ => ("状态已更新", "changed"),
         };
-        let note = comment.clone().unwrap_or_default();
-        let m = mail::Mail {
-            subject: format!("【科创平台】申报书“{}”{zh} / Application {en}", a.title),
-            body: format!("您的申报书“{}”{zh}。{note}\n\nYour application \"{}\" {en}. {note}\n", a.title, a.title),
+        let note = comment.clone().map(|c| format!("\n意见 / Comment: {c}")).unwrap_or_default();
+        let notice = Notice {
+            kind: match to {
+                Status::Returned => "application.returned",
+                Status::Recommended => "application.recommended",
+                Status::Declined => "application.declined",
+                Status::Accepted => "application.accepted",
+                Status::Rejected => "application.rejected",
+                _ => "application.changed",
+            },
+            decision: true,
+            title_zh: format!("申报书“{}”{zh}", a.title),
+            title_en: format!("Application \"{}\" {en}", a.title),
+            body_zh: format!("您的申报书“{}”{zh}。{note}", a.title),
+            body_en: format!("Your application \"{}\" {en}.{note}", a.title),
+            link: Some(format!("/grants/applications/{}", a.id)),
         };
-        mail::send(&txn, now, applicant.email.as_deref(), m).await?;
+        notify(&txn, now, &applicant, notice).await?;
     }
     txn.commit().await?;
     let mut updated = a.clone();

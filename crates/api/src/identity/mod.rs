@@ -59,7 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Names of the organisations `users` refer to (their own and their recommender).
-async fn org_names(state: &AppState, users: &[&user::Model]) -> ApiResult<HashMap<Uuid, String>> {
+pub(crate) async fn org_names(state: &AppState, users: &[&user::Model]) -> ApiResult<HashMap<Uuid, String>> {
     let mut names = HashMap::new();
     let mut missing: Vec<Uuid> = Vec::new();
     for id in users.iter().flat_map(|u| [u.org_id, u.recommender_id]).flatten() {

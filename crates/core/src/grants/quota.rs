@@ -105,6 +105,62 @@ impl Quota {
     }
 }
 
+/// Whose earlier filings can matter for `new`: for each scope of a quota that applies to it,
+/// the value `new` holds; `None` where no applying quota looks. A store fetches only the
+/// filings that share one of these, instead of every filing of the call.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Holders {
+    pub pi: Option<String>,
+    pub organisation: Option<String>,
+    pub recommender: Option<String>,
+    pub district: Option<String>,
+    /// The calls counted together with this one (always includes `new.call`).
+    pub calls: Vec<String>,
+}
+
+impl Holders {
+    pub fn is_empty(&self) -> bool {
+        self.pi.is_none() && self.organisation.is_none() && self.recommender.is_none() && self.district.is_none()
+    }
+
+    /// One stable key per holder, sorted: concurrent submissions sharing a key must be
+    /// serialised for the count to hold (PostgreSQL takes an advisory lock per key).
+    pub fn lock_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = [
+            self.pi.as_ref().map(|v| format!("pi:{v}")),
+            self.organisation.as_ref().map(|v| format!("organisation:{v}")),
+            self.recommender.as_ref().map(|v| format!("recommender:{v}")),
+            self.district.as_ref().map(|v| format!("district:{v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        keys.sort();
+        keys
+    }
+}
+
+/// The holders `new` is counted under by the quotas that apply to it.
+pub fn holders(quotas: &[Quota], new: &Filing) -> Holders {
+    let mut h = Holders { calls: vec![new.call.clone()], ..Holders::default() };
+    for q in quotas.iter().filter(|q| q.applies_to(new)) {
+        match &q.scope {
+            QuotaScope::Pi => h.pi = Some(new.pi.clone()),
+            QuotaScope::Organisation | QuotaScope::NamedOrganisation { .. } => {
+                h.organisation = Some(new.organisation.clone())
+            }
+            QuotaScope::Recommender => h.recommender = Some(new.recommender.clone()),
+            QuotaScope::District => h.district = new.district.clone(),
+        }
+        for c in q.calls.iter().flatten() {
+            if !h.calls.contains(c) {
+                h.calls.push(c.clone());
+            }
+        }
+    }
+    h
+}
+
 /// The quotas `new` would exceed, given the filings that already count.
 pub fn exceeded<'a>(quotas: &'a [Quota], new: &Filing, existing: &[Filing]) -> Vec<&'a Quota> {
     quotas.iter().filter(|q| q.applies_to(new) && q.used(new, existing) >= q.limit).collect()
@@ -144,6 +200,22 @@ mod tests {
 
     fn codes(q: Vec<&Quota>) -> Vec<String> {
         q.into_iter().map(|q| q.code.clone()).collect()
+    }
+
+    #[test]
+    fn holders_name_only_what_applying_quotas_count() {
+        let quotas = vec![
+            quota("pi", QuotaScope::Pi, None, 1),
+            quota("district_medical", QuotaScope::District, Some(&["medical"]), 2),
+        ];
+        let new = filing("industrial", "110101198001010011", "org1", "ziliujing", "510302");
+        let h = holders(&quotas, &new);
+        assert_eq!(h.pi.as_deref(), Some("110101198001010011"));
+        assert_eq!(h.district, None, "the district quota counts only medical filings");
+        assert_eq!(h.lock_keys(), vec!["pi:110101198001010011".to_string()]);
+        let medical = filing("medical", "p2", "org1", "ziliujing", "510302");
+        assert_eq!(holders(&quotas, &medical).lock_keys(), vec!["district:510302".to_string(), "pi:p2".to_string()]);
+        assert!(holders(&[], &new).is_empty());
     }
 
     #[test]

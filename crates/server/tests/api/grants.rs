@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json as j};
 
 /// Valid form data for the Zigong health category; `id_number` decides the PI (and age).
-fn health_form(id_number: &str) -> Value {
+pub(crate) fn health_form(id_number: &str) -> Value {
     j!({
         "project_name": "社区高血压分级诊疗路径研究", "field": "health",
         "summary": "在自贡市三个社区开展高血压分级诊疗试点。", "targets": "推广应用3家以上，发表论文2篇。",
@@ -18,9 +18,9 @@ fn health_form(id_number: &str) -> Value {
     })
 }
 
-const PI_45: &str = "510302198001011234";
+pub(crate) const PI_45: &str = "510302198001011234";
 
-async fn start(b: &Browser, title: &str) -> Value {
+pub(crate) async fn start(b: &Browser, title: &str) -> Value {
     let res = b
         .post("/applications", j!({ "call": "zg2021", "category": "medical", "subtype": "general", "title": title }))
         .await;
@@ -28,7 +28,7 @@ async fn start(b: &Browser, title: &str) -> Value {
     json(res).await
 }
 
-async fn save(b: &Browser, app: &Value, data: Value) -> i64 {
+pub(crate) async fn save(b: &Browser, app: &Value, data: Value) -> i64 {
     let id = app["id"].as_str().unwrap();
     let res = b
         .put(
@@ -40,7 +40,7 @@ async fn save(b: &Browser, app: &Value, data: Value) -> i64 {
     json(res).await["version"].as_i64().unwrap()
 }
 
-async fn submit(b: &Browser, id: &str, key: Option<&str>) -> reqwest::Response {
+pub(crate) async fn submit(b: &Browser, id: &str, key: Option<&str>) -> reqwest::Response {
     let mut req = b.client.post(format!("{}/api/v1/applications/{id}/submit", b.base));
     if let Some(csrf) = &b.csrf {
         req = req.header("x-csrf-token", csrf);
@@ -51,7 +51,7 @@ async fn submit(b: &Browser, id: &str, key: Option<&str>) -> reqwest::Response {
     req.send().await.unwrap()
 }
 
-async fn window(b: &Browser) -> (DateTime<Utc>, DateTime<Utc>) {
+pub(crate) async fn window(b: &Browser) -> (DateTime<Utc>, DateTime<Utc>) {
     let calls = b.get_json("/calls").await;
     let call = calls.as_array().unwrap().iter().find(|c| c["code"] == "zg2021").unwrap().clone();
     (call["opens_at"].as_str().unwrap().parse().unwrap(), call["closes_at"].as_str().unwrap().parse().unwrap())
@@ -193,7 +193,7 @@ async fn applications_are_private() {
     assert_eq!(json(res).await["errors"][0]["field"], "category");
 }
 
-async fn submitted(b: &Browser, title: &str, pi_id: &str) -> String {
+pub(crate) async fn submitted(b: &Browser, title: &str, pi_id: &str) -> String {
     let a = start(b, title).await;
     let mut form = health_form(pi_id);
     form["project_name"] = j!(title);

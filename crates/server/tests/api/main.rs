@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod calls;
 mod cli;
 mod grants;
 mod identity;
+mod notifications;
 mod openapi;
 mod support;

@@ -63,6 +63,16 @@ const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/applications/export"),
     ("POST", "/admin/applications/{id}/accept"),
     ("POST", "/admin/applications/{id}/reject"),
+    ("GET", "/calls/{code}"),
+    ("PUT", "/admin/calls/{code}"),
+    ("GET", "/admin/calls/{code}/extensions"),
+    ("PUT", "/admin/calls/{code}/extensions/{applicant_id}"),
+    ("GET", "/applications/{id}/timeline"),
+    ("GET", "/me/notifications"),
+    ("POST", "/me/notifications/{id}/read"),
+    ("POST", "/me/notifications/read-all"),
+    ("GET", "/me/notification-preferences"),
+    ("PUT", "/me/notification-preferences"),
 ];
 
 fn documented(doc: &Value) -> Vec<(String, String)> {

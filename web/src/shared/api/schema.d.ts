@@ -281,6 +281,63 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/admin/calls/{code}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /**
+     * Creates or replaces the call with this code. Every problem is listed under `errors`
+     *     (field = where in the call it is); nothing is saved while any remains.
+     */
+    put: operations['save']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/calls/{code}/extensions': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The per-applicant extensions of a call's submission window. */
+    get: operations['extensions']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/calls/{code}/extensions/{applicant_id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /**
+     * Extends the submission window for one applicant (e.g. after a documented system outage);
+     *     audited. The extension never shortens the call's own window.
+     */
+    put: operations['grant_extension']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/admin/organisations': {
     parameters: {
       query?: never
@@ -481,6 +538,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/applications/{id}/timeline': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The steps an application went through, oldest first; visible to whoever may read it. */
+    get: operations['timeline']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/attachments/{id}': {
     parameters: {
       query?: never
@@ -617,6 +691,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/calls/{code}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The call document: categories, sub-types, caps, windows, quotas, rules and forms. */
+    get: operations['get_call']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/me': {
     parameters: {
       query?: never
@@ -680,6 +771,75 @@ export interface paths {
     get: operations['my_applications']
     put?: never
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/notification-preferences': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** My mail preference. */
+    get: operations['get_preferences']
+    /** Sets my mail preference; in-app notifications are always kept. */
+    put: operations['set_preferences']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/notifications': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** My notifications, newest first, with the unread count. */
+    get: operations['list']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/notifications/read-all': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Marks all my notifications read. */
+    post: operations['read_all']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/notifications/{id}/read': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Marks one of my notifications read (404 when it is not mine or already read). */
+    post: operations['read_one']
     delete?: never
     options?: never
     head?: never
@@ -1099,6 +1259,16 @@ export interface components {
       passed: boolean
       rules: Record<string, never>[]
     }
+    ExtensionView: {
+      /** Format: uuid */
+      applicant_id: string
+      applicant_name: string
+      /** Format: date-time */
+      granted_at: string
+      reason: string
+      /** Format: date-time */
+      until: string
+    }
     /** @description One problem with one input field. */
     FieldError: {
       code: string
@@ -1109,6 +1279,14 @@ export interface components {
     }
     ForgotPasswordRequest: {
       login: string
+    }
+    GrantExtension: {
+      reason: string
+      /**
+       * Format: date-time
+       * @description The applicant's submissions are accepted until this instant (exclusive).
+       */
+      until: string
     }
     ImportResult: {
       /** Format: int64 */
@@ -1148,6 +1326,30 @@ export interface components {
       org_type: string
       /** Format: int64 */
       registered_capital_fen?: number | null
+    }
+    NotificationList: {
+      /** @description The newest 100. */
+      items: components['schemas']['NotificationView'][]
+      /** Format: int64 */
+      unread: number
+    }
+    NotificationPreferences: {
+      /** @description all (every step) | decisions (only decisions on my applications) | none (in-app only) */
+      mail: string
+    }
+    NotificationView: {
+      body_en: string
+      body_zh: string
+      /** Format: date-time */
+      created_at: string
+      /** Format: uuid */
+      id: string
+      kind: string
+      link?: string | null
+      /** Format: date-time */
+      read_at?: string | null
+      title_en: string
+      title_zh: string
     }
     OrgRef: {
       /** Format: uuid */
@@ -1315,6 +1517,17 @@ export interface components {
       max_funding_fen: number
       name_en: string
       name_zh: string
+    }
+    TimelineEntry: {
+      /** @description submit | return | recommend | decline | accept | reject | paper_copies */
+      action: string
+      /** Format: date-time */
+      at: string
+      /** @description Who acted: the organisation's name (applicants see units, not clerks). */
+      by: string
+      comment?: string | null
+      /** @description The status after the step, when it changed one. */
+      status?: string | null
     }
     UserRef: {
       /** Format: uuid */
@@ -2178,6 +2391,158 @@ export interface operations {
       }
     }
   }
+  save: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    /** @description the call document */
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>
+      }
+    }
+    responses: {
+      /** @description the saved call document */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': Record<string, never>
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  extensions: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExtensionView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  grant_extension: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+        applicant_id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantExtension']
+      }
+    }
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   list_organisations: {
     parameters: {
       query?: {
@@ -2875,6 +3240,43 @@ export interface operations {
       }
     }
   }
+  timeline: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['TimelineEntry'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   download: {
     parameters: {
       query?: never
@@ -3114,6 +3516,44 @@ export interface operations {
       }
     }
   }
+  get_call: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description the call document */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': Record<string, never>
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   me: {
     parameters: {
       query?: never
@@ -3260,6 +3700,159 @@ export interface operations {
         }
       }
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_preferences: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NotificationPreferences']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  set_preferences: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationPreferences']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NotificationPreferences']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  list: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NotificationList']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  read_all: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  read_one: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
