@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::response::Response;
 use kc_core::grants::application::{Action, Status, next};
+use kc_core::grants::letter::{RecommendationLetter, recommendation_letter};
 use kc_db::TransactionTrait;
 use kc_db::audit::NewAuditEvent;
 use kc_db::entities::application;
@@ -266,57 +267,112 @@ pub async fn bureau_list(
     Ok(axum::Json(queue_items(&state, apps).await?))
 }
 
-/// The summary table (推荐汇总表) of the unit's recommended applications, as Excel.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SummaryRow {
+    pub no: usize,
+    pub title: String,
+    pub organisation: String,
+    pub category: String,
+    pub pi_name: String,
+    /// 万元, two decimals, as printed.
+    pub requested_wan: String,
+}
+
+/// What a recommending unit sends to the bureau for one call: the letter (推荐函) and the
+/// summary table (推荐汇总表) of its recommended applications.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecommendationDocuments {
+    /// `None` until something is recommended.
+    #[schema(value_type = Option<Object>)]
+    pub letter: Option<RecommendationLetter>,
+    pub table_title: String,
+    pub unit: String,
+    pub contact: String,
+    pub phone: String,
+    pub rows: Vec<SummaryRow>,
+}
+
+async fn recommendation_documents(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    mut q: QueueQuery,
+) -> ApiResult<RecommendationDocuments> {
+    let unit_id = user.user.org_id.ok_or_else(ApiError::forbidden)?;
+    q.status = Some(Status::Recommended.as_str().into());
+    let filter = filter_of(state, &q, Some(unit_id)).await?;
+    let items = queue_items(state, kc_db::grants::list_applications(state.db.read(), &filter).await?).await?;
+    let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.map(|o| o.name).unwrap_or_default();
+    let mut category_names: HashMap<(String, String), String> = HashMap::new();
+    let mut chosen: Option<kc_core::grants::call::Call> = None;
+    for m in kc_db::grants::calls(state.db.read()).await? {
+        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
+            for c in &call.categories {
+                category_names.insert((call.code.clone(), c.code.clone()), c.name_zh.clone());
+            }
+            if q.call.as_deref() == Some(call.code.as_str()) {
+                chosen = Some(call);
+            }
+        }
+    }
+    let rows: Vec<SummaryRow> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| {
+            let a = &it.application;
+            SummaryRow {
+                no: i + 1,
+                title: a.title.clone(),
+                organisation: it.organisation.clone(),
+                category: category_names
+                    .get(&(a.call.clone(), a.category.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| a.category.clone()),
+                pi_name: it.pi_name.clone(),
+                requested_wan: format!("{:.2}", it.requested_fen as f64 / 1_000_000.0),
+            }
+        })
+        .collect();
+    let today = state.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
+    let titles: Vec<String> = rows.iter().map(|r| r.title.clone()).collect();
+    let letter = chosen.as_ref().and_then(|c| {
+        let issuer = c.issuer.as_deref().unwrap_or("科学技术局");
+        recommendation_letter(issuer, &c.title, &unit, &titles, today)
+    });
+    Ok(RecommendationDocuments {
+        letter,
+        table_title: chosen.map_or_else(|| "项目推荐汇总表".to_string(), |c| format!("{}推荐汇总表", c.title)),
+        unit,
+        contact: user.user.display_name.clone(),
+        phone: user.user.phone.clone().unwrap_or_default(),
+        rows,
+    })
+}
+
+/// The recommendation letter and summary table of the unit's recommended applications in a
+/// call, for the printable page.
+#[utoipa::path(get, path = "/recommender/recommendation-documents", tag = "grants", params(QueueQuery),
+    responses((status = 200, body = RecommendationDocuments), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub async fn documents(
+    State(state): State<AppState>,
+    auth: Authorized<RecommendApplications>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+) -> ApiResult<axum::Json<RecommendationDocuments>> {
+    Ok(axum::Json(recommendation_documents(&state, &auth.user, q).await?))
+}
+
+/// The summary table (推荐汇总表) of the unit's recommended applications, with the
+/// recommendation letter (推荐函) on a second sheet, as Excel.
 #[utoipa::path(get, path = "/recommender/summary-table", tag = "grants", params(QueueQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
               (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn summary_table(
     State(state): State<AppState>,
     auth: Authorized<RecommendApplications>,
-    ApiQuery(mut q): ApiQuery<QueueQuery>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Response> {
-    let unit_id = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
-    q.status = Some(Status::Recommended.as_str().into());
-    let filter = filter_of(&state, &q, Some(unit_id)).await?;
-    let items = queue_items(&state, kc_db::grants::list_applications(state.db.read(), &filter).await?).await?;
-    let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.map(|o| o.name).unwrap_or_default();
-    let mut category_names: HashMap<(String, String), String> = HashMap::new();
-    let mut title = String::from("项目推荐汇总表");
-    for m in kc_db::grants::calls(state.db.read()).await? {
-        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
-            if q.call.as_deref() == Some(call.code.as_str()) {
-                title = format!("{}推荐汇总表", call.title);
-            }
-            for c in &call.categories {
-                category_names.insert((call.code.clone(), c.code.clone()), c.name_zh.clone());
-            }
-        }
-    }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| {
-            let a = &it.application;
-            vec![
-                (i + 1).to_string(),
-                a.title.clone(),
-                it.organisation.clone(),
-                category_names
-                    .get(&(a.call.clone(), a.category.clone()))
-                    .cloned()
-                    .unwrap_or_else(|| a.category.clone()),
-                it.pi_name.clone(),
-                format!("{:.2}", it.requested_fen as f64 / 1_000_000.0),
-            ]
-        })
-        .collect();
-    crate::identity::excel::summary_table(
-        &title,
-        &unit,
-        &auth.user.user.display_name,
-        auth.user.user.phone.as_deref().unwrap_or(""),
-        rows,
-    )
+    let docs = recommendation_documents(&state, &auth.user, q).await?;
+    crate::identity::excel::summary_table(&docs)
 }
 
 #[derive(Debug, Serialize, ToSchema, Default, Clone)]

@@ -269,22 +269,16 @@ pub(crate) fn read_account_rows(bytes: &[u8]) -> ApiResult<Vec<AccountRow>> {
 }
 
 /// The recommending unit's summary table (推荐汇总表): title, unit and contact lines, then
-/// one row per recommended application.
-pub(crate) fn summary_table(
-    title: &str,
-    unit: &str,
-    contact: &str,
-    phone: &str,
-    rows: Vec<Vec<String>>,
-) -> ApiResult<Response> {
+/// one row per recommended application; the letter (推荐函) on a second sheet.
+pub(crate) fn summary_table(docs: &crate::grants::review::RecommendationDocuments) -> ApiResult<Response> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("推荐汇总表").map_err(xlsx_error)?;
     let bold = Format::new().set_bold();
     let title_format = Format::new().set_bold().set_font_size(16);
-    ws.write_string_with_format(0, 0, title, &title_format).map_err(xlsx_error)?;
-    ws.write_string(1, 0, format!("推荐单位（盖章）：{unit}")).map_err(xlsx_error)?;
-    ws.write_string(2, 0, format!("联系人：{contact}    联系电话：{phone}")).map_err(xlsx_error)?;
+    ws.write_string_with_format(0, 0, &docs.table_title, &title_format).map_err(xlsx_error)?;
+    ws.write_string(1, 0, format!("推荐单位（盖章）：{}", docs.unit)).map_err(xlsx_error)?;
+    ws.write_string(2, 0, format!("联系人：{}    联系电话：{}", docs.contact, docs.phone)).map_err(xlsx_error)?;
     let headers = [
         ("序号", 6.0),
         ("项目名称", 36.0),
@@ -297,10 +291,31 @@ pub(crate) fn summary_table(
         ws.write_string_with_format(4, c as u16, *h, &bold).map_err(xlsx_error)?;
         ws.set_column_width(c as u16, *w).map_err(xlsx_error)?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            ws.write_string(r as u32 + 5, c as u16, v).map_err(xlsx_error)?;
+    for (r, row) in docs.rows.iter().enumerate() {
+        let values =
+            [&row.no.to_string(), &row.title, &row.organisation, &row.category, &row.pi_name, &row.requested_wan];
+        for (c, v) in values.iter().enumerate() {
+            ws.write_string(r as u32 + 5, c as u16, *v).map_err(xlsx_error)?;
         }
+    }
+    if let Some(letter) = &docs.letter {
+        let ws = wb.add_worksheet();
+        ws.set_name("推荐函").map_err(xlsx_error)?;
+        ws.set_column_width(0, 90.0).map_err(xlsx_error)?;
+        let wrap = Format::new().set_text_wrap();
+        let lines = [
+            (&letter.heading, &title_format),
+            (&letter.addressee, &wrap),
+            (&letter.body, &wrap),
+            (&letter.enclosure, &wrap),
+            (&letter.signature, &wrap),
+            (&letter.date, &wrap),
+        ];
+        for (r, (text, format)) in lines.iter().enumerate() {
+            let row = if r >= 4 { r as u32 + 2 } else { r as u32 };
+            ws.write_string_with_format(row, 0, text.as_str(), format).map_err(xlsx_error)?;
+        }
+        ws.set_row_height(2, 60.0).map_err(xlsx_error)?;
     }
     Ok(download(wb.save_to_buffer().map_err(xlsx_error)?, "推荐汇总表.xlsx"))
 }

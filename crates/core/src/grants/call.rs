@@ -76,6 +76,9 @@ pub struct Call {
     pub code: String,
     pub year: i32,
     pub title: String,
+    /// The bureau issuing the call (whom recommendation letters are addressed to).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
     pub notice: String,
     pub guide: String,
     pub submission: Window,
@@ -165,6 +168,7 @@ mod tests {
             code: "zg2021".into(),
             year: 2021,
             title: "2021年度自贡市重点科技计划项目".into(),
+            issuer: Some("自贡市科学技术局".into()),
             notice: "自科发〔2021〕2号".into(),
             guide: "……".into(),
             submission: Window { opens_at: at(2021, 1, 20, 0), closes_at: at(2021, 4, 15, 18) },

@@ -6,5 +6,6 @@ pub mod bonus;
 pub mod call;
 pub mod eligibility;
 pub mod form;
+pub mod letter;
 pub mod quota;
 pub mod window;

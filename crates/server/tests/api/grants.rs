@@ -302,8 +302,26 @@ async fn the_summary_table_lists_exactly_the_recommended_applications() {
     assert_eq!(data[0][2], "自贡川润智能流体科技有限公司");
     assert_eq!(data[0][3], "医疗卫生及社会民生专项");
     assert_eq!(data[0][5], "1.00");
-    // Only recommending units download it.
+    // The letter is on the second sheet, worded per the template.
+    let letter = wb.worksheet_range("推荐函").unwrap();
+    let lines: Vec<String> = letter.rows().map(|r| r[0].to_string()).filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "关于推荐“高温合金精密铸造关键技术”项目申报2021年度自贡市重点科技计划项目的函");
+    assert_eq!(lines[1], "自贡市科学技术局：");
+    assert!(lines[2].starts_with("经自流井区科学技术局考察、研究决定"), "{lines:?}");
+    assert_eq!(lines[4], "自流井区科学技术局（盖章）");
+
+    // The same documents for the printable page.
+    let docs = office.get_json("/recommender/recommendation-documents?call=zg2021").await;
+    assert_eq!(docs["letter"]["heading"], lines[0].as_str());
+    assert_eq!(docs["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(docs["rows"][0]["requested_wan"], "1.00");
+    // Another unit's documents have nothing of this unit's.
+    let other = app.login("hightech", DEMO_PASSWORD).await;
+    let theirs = other.get_json("/recommender/recommendation-documents?call=zg2021").await;
+    assert_eq!((theirs["rows"].as_array().unwrap().len(), &theirs["letter"]), (0, &j!(null)));
+    // Only recommending units download them.
     assert_eq!(applicant.get("/recommender/summary-table").await.status(), 403);
+    assert_eq!(applicant.get("/recommender/recommendation-documents?call=zg2021").await.status(), 403);
 }
 
 async fn upload(b: &Browser, id: &str, slot: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {

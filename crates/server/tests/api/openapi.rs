@@ -58,6 +58,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/recommender/applications/{id}/decline"),
     ("POST", "/recommender/applications/{id}/paper-copies"),
     ("GET", "/recommender/summary-table"),
+    ("GET", "/recommender/recommendation-documents"),
     ("GET", "/admin/applications"),
     ("GET", "/admin/applications/counters"),
     ("GET", "/admin/applications/export"),

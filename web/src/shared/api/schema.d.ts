@@ -1030,6 +1030,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/recommender/recommendation-documents': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * The recommendation letter and summary table of the unit's recommended applications in a
+     *     call, for the printable page.
+     */
+    get: operations['documents']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/recommender/summary-table': {
     parameters: {
       query?: never
@@ -1037,7 +1057,10 @@ export interface paths {
       path?: never
       cookie?: never
     }
-    /** The summary table (推荐汇总表) of the unit's recommended applications, as Excel. */
+    /**
+     * The summary table (推荐汇总表) of the unit's recommended applications, with the
+     *     recommendation letter (推荐函) on a second sheet, as Excel.
+     */
     get: operations['summary_table']
     put?: never
     post?: never
@@ -1452,6 +1475,19 @@ export interface components {
     ReasonRequest: {
       reason: string
     }
+    /**
+     * @description What a recommending unit sends to the bureau for one call: the letter (推荐函) and the
+     *     summary table (推荐汇总表) of its recommended applications.
+     */
+    RecommendationDocuments: {
+      contact: string
+      /** @description `None` until something is recommended. */
+      letter?: Record<string, never> | null
+      phone: string
+      rows: components['schemas']['SummaryRow'][]
+      table_title: string
+      unit: string
+    }
     RecommenderItem: {
       district?: string | null
       /** Format: uuid */
@@ -1517,6 +1553,15 @@ export interface components {
       max_funding_fen: number
       name_en: string
       name_zh: string
+    }
+    SummaryRow: {
+      category: string
+      no: number
+      organisation: string
+      pi_name: string
+      /** @description 万元, two decimals, as printed. */
+      requested_wan: string
+      title: string
     }
     TimelineEntry: {
       /** @description submit | return | recommend | decline | accept | reject | paper_copies */
@@ -4267,6 +4312,55 @@ export interface operations {
         }
       }
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  documents: {
+    parameters: {
+      query?: {
+        /** @description A call code. */
+        call?: string
+        category?: string
+        /** @description submitted | returned | recommended | declined | accepted | rejected */
+        status?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RecommendationDocuments']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
