@@ -9,7 +9,7 @@ use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::my_notifications))
         .routes(routes!(notifications::read_one))
         .routes(routes!(notifications::read_all))
         .routes(routes!(notifications::get_preferences, notifications::set_preferences))

@@ -92,7 +92,10 @@ pub struct NotificationList {
 /// My notifications, newest first, with the unread count.
 #[utoipa::path(get, path = "/me/notifications", tag = "services",
     responses((status = 200, body = NotificationList), (status = 401, body = Problem)))]
-pub async fn list(State(state): State<AppState>, current: CurrentUser) -> ApiResult<axum::Json<NotificationList>> {
+pub async fn my_notifications(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> ApiResult<axum::Json<NotificationList>> {
     let (items, unread) = kc_db::notifications::of_user(state.db.read(), current.user.id, 100).await?;
     let items = items
         .into_iter()

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 
 import grantsRoutes from '@/contexts/grants/routes'
 import identityRoutes from '@/contexts/identity/routes'
+import servicesRoutes from '@/contexts/services/routes'
 import '@/shared/route-meta'
 
 import { installGuards } from './guards'
@@ -11,6 +12,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: () => import('./HomeRedirect.vue') },
   ...identityRoutes,
   ...grantsRoutes,
+  ...servicesRoutes,
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

@@ -9,6 +9,8 @@ import grantsEn from '@/contexts/grants/locales/en.json'
 import grantsZh from '@/contexts/grants/locales/zh-CN.json'
 import identityEn from '@/contexts/identity/locales/en.json'
 import identityZh from '@/contexts/identity/locales/zh-CN.json'
+import servicesEn from '@/contexts/services/locales/en.json'
+import servicesZh from '@/contexts/services/locales/zh-CN.json'
 
 import LocaleSwitch from '../components/LocaleSwitch.vue'
 import {
@@ -25,6 +27,7 @@ import zhCN from '../locales/zh-CN.json'
 
 registerMessages({ 'zh-CN': identityZh, en: identityEn })
 registerMessages({ 'zh-CN': grantsZh, en: grantsEn })
+registerMessages({ 'zh-CN': servicesZh, en: servicesEn })
 
 afterEach(() => {
   setLocale('zh-CN')
@@ -78,10 +81,16 @@ describe('locale files', () => {
     expect(keys(en).sort()).toEqual(keys(zhCN).sort())
     expect(keys(identityEn).sort()).toEqual(keys(identityZh).sort())
     expect(keys(grantsEn).sort()).toEqual(keys(grantsZh).sort())
+    expect(keys(servicesEn).sort()).toEqual(keys(servicesZh).sort())
   })
 
   it('every literal key used in the source exists in zh-CN', () => {
-    const known = new Set([...keys(zhCN), ...keys(identityZh), ...keys(grantsZh)])
+    const known = new Set([
+      ...keys(zhCN),
+      ...keys(identityZh),
+      ...keys(grantsZh),
+      ...keys(servicesZh),
+    ])
     const root = join(__dirname, '..', '..')
     const files: string[] = []
     const walk = (dir: string) => {
@@ -96,7 +105,9 @@ describe('locale files', () => {
     const missing: string[] = []
     for (const file of files) {
       const text = readFileSync(file, 'utf8')
-      for (const match of text.matchAll(/\bt\(\s*'((?:common|identity|grants)\.[\w.]+)'/g)) {
+      for (const match of text.matchAll(
+        /\bt\(\s*'((?:common|identity|grants|services)\.[\w.]+)'/g,
+      )) {
         if (match[1] && !known.has(match[1])) missing.push(`${match[1]} (${file})`)
       }
       for (const match of text.matchAll(/titleKey: '([\w.]+)'/g)) {

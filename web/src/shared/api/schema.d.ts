@@ -803,7 +803,7 @@ export interface paths {
       cookie?: never
     }
     /** My notifications, newest first, with the unread count. */
-    get: operations['list']
+    get: operations['my_notifications']
     put?: never
     post?: never
     delete?: never
@@ -3820,7 +3820,7 @@ export interface operations {
       }
     }
   }
-  list: {
+  my_notifications: {
     parameters: {
       query?: never
       header?: never
