@@ -7,12 +7,15 @@
 // suggested recommending unit → login says "pending" → the demo bureau admin approves the
 // account in the approval queue → logs out → the applicant logs in and sees /me "active".
 // Screenshots of every step go to ../target/e2e/<viewport>-<step>.png.
+// Then the grants scenario (grants.mjs): apply → recommend → accept, screenshots grants-*.png.
 
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { chromium } from 'playwright-core'
+
+import { runGrants } from './grants.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const BASE_URL = (process.env.KC_E2E_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
@@ -325,6 +328,20 @@ async function main() {
     for (const viewport of VIEWPORTS) {
       try {
         await scenario(browser, viewport)
+      } catch (error) {
+        failed = true
+        process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`)
+      }
+    }
+    if (process.env.KC_E2E_SKIP_GRANTS !== '1') {
+      try {
+        await runGrants(browser, {
+          baseUrl: BASE_URL,
+          outDir: OUT_DIR,
+          timeout: TIMEOUT,
+          admin: ADMIN,
+          log,
+        })
       } catch (error) {
         failed = true
         process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`)

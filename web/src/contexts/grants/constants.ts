@@ -19,19 +19,6 @@ export const STATUSES = [
 ] as const
 export type Status = (typeof STATUSES)[number]
 
-export const FIELDS = [
-  'equipment',
-  'materials',
-  'electronics',
-  'energy_chem',
-  'biomed',
-  'agriculture',
-  'health',
-  'services',
-] as const
-export const TITLE_RANKS = ['senior', 'associate_senior', 'intermediate', 'junior'] as const
-export const DEGREES = ['doctor', 'master', 'bachelor', 'other'] as const
-
 export const EDITABLE_STATUSES: readonly string[] = ['draft', 'returned']
 
 export const STATUS_TAG: Record<string, 'info' | 'primary' | 'success' | 'warning' | 'danger'> = {

@@ -1,9 +1,10 @@
-import { Checked, Finished, Tickets } from '@element-plus/icons-vue'
+import { Checked, Finished, Setting, Tickets } from '@element-plus/icons-vue'
 import type { RouteRecordRaw } from 'vue-router'
 
 import '@/shared/route-meta'
 
 import { APPLICANT_ROLES, PERMISSIONS } from './constants'
+import { CALL_MANAGE } from './utils/callConfig'
 
 const routes: RouteRecordRaw[] = [
   {
@@ -34,6 +35,13 @@ const routes: RouteRecordRaw[] = [
     },
   },
   {
+    path: '/grants/recommender/print/:call',
+    name: 'grants-recommendation-print',
+    component: () => import('./pages/RecommendationPrintPage.vue'),
+    props: true,
+    meta: { permission: PERMISSIONS.recommend, layout: 'blank', titleKey: 'grants.print.title' },
+  },
+  {
     path: '/grants/intake',
     name: 'grants-intake',
     component: () => import('./pages/BureauIntakePage.vue'),
@@ -42,6 +50,23 @@ const routes: RouteRecordRaw[] = [
       titleKey: 'grants.bureau.title',
       menu: { icon: Finished, order: 7, tab: true, tabOrder: 7 },
     },
+  },
+  {
+    path: '/grants/calls',
+    name: 'grants-calls',
+    component: () => import('./pages/CallListPage.vue'),
+    meta: {
+      permission: CALL_MANAGE,
+      titleKey: 'grants.calls.title',
+      menu: { icon: Setting, order: 8 },
+    },
+  },
+  {
+    path: '/grants/calls/:code',
+    name: 'grants-call-config',
+    component: () => import('./pages/CallConfigPage.vue'),
+    props: true,
+    meta: { permission: CALL_MANAGE, titleKey: 'grants.calls.editTitle' },
   },
 ]
 

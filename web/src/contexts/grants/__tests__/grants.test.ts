@@ -1,38 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 import { useAutosave } from '../composables/useAutosave'
-import { emptyForm, formProp, fromData, toData } from '../utils/form'
 import { SubmitAttempt } from '../utils/idempotency'
-
-describe('fen ↔ 万元', () => {
-  it('stores 万元 as integer fen and reads it back', () => {
-    const form = emptyForm()
-    form.requested_wan = 50
-    form.self_funding_wan = 12.3456
-    const data = toData(form)
-    expect(data.requested_fen).toBe(50_000_000)
-    expect(data.self_funding_fen).toBe(12_345_600)
-    expect(Number.isInteger(data.self_funding_fen)).toBe(true)
-    expect(data.proposal).toEqual([])
-    const back = fromData(data)
-    expect(back.requested_wan).toBe(50)
-    expect(back.self_funding_wan).toBe(12.3456)
-  })
-
-  it('rounds float noise and keeps empty amounts empty', () => {
-    const form = emptyForm()
-    form.requested_wan = 0.1 + 0.2
-    expect(toData(form).requested_fen).toBe(300_000)
-    expect(toData(emptyForm()).requested_fen).toBeNull()
-    expect(fromData({ requested_fen: 'x' }).requested_wan).toBeNull()
-  })
-
-  it('maps server field paths to form props', () => {
-    expect(formProp('data.requested_fen')).toBe('requested_wan')
-    expect(formProp('data.pi.id_number')).toBe('pi.id_number')
-    expect(formProp('rules.max_age')).toBeNull()
-  })
-})
 
 function memoryStorage() {
   const map = new Map<string, string>()
