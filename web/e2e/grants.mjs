@@ -277,6 +277,10 @@ export async function runGrants(browser, options) {
         await login(RECOMMENDER, DEMO_PASSWORD)
         await page.goto('/grants/recommender')
         await row().waitFor({ state: 'visible' })
+        const quotas = await byTestId('quota-use').innerText()
+        if (!quotas.includes('1 / 2')) {
+          throw new GrantsStepError(`the district's medical quota use reads: ${quotas}`)
+        }
       })
 
       await step('recommender-recommended', async () => {

@@ -199,6 +199,21 @@ pub struct FilingRow {
     pub recommender_kind: String,
 }
 
+impl From<FilingRow> for kc_core::grants::quota::Filing {
+    fn from(f: FilingRow) -> Self {
+        Self {
+            call: f.call_code,
+            category: f.category,
+            subtype: f.subtype,
+            pi: f.pi_key.unwrap_or_default(),
+            organisation: f.credit_code,
+            recommender: f.recommender_id.to_string(),
+            recommender_kind: f.recommender_kind,
+            district: f.district,
+        }
+    }
+}
+
 /// The filings in `calls` with one of `statuses` that share a holder with `holders` (one
 /// indexed query; nothing is read when no quota looks at any holder).
 pub async fn filings_sharing(

@@ -489,22 +489,9 @@ pub async fn submit(
     // a quota holder are serialised (the single SQLite writer; advisory locks on PostgreSQL).
     let txn = state.db.write().begin().await?;
     kc_db::grants::lock_holders(&txn, &holders.lock_keys()).await?;
-    let counted: Vec<&str> =
-        [Status::Submitted, Status::Recommended, Status::Accepted].iter().map(|s| s.as_str()).collect();
-    let existing: Vec<Filing> = kc_db::grants::filings_sharing(&txn, &holders, &counted, a.id)
-        .await?
-        .into_iter()
-        .map(|f| Filing {
-            call: f.call_code,
-            category: f.category,
-            subtype: f.subtype,
-            pi: f.pi_key.unwrap_or_default(),
-            organisation: f.credit_code,
-            recommender: f.recommender_id.to_string(),
-            recommender_kind: f.recommender_kind,
-            district: f.district,
-        })
-        .collect();
+    let counted = Status::counted_by_quotas();
+    let existing: Vec<Filing> =
+        kc_db::grants::filings_sharing(&txn, &holders, &counted, a.id).await?.into_iter().map(Filing::from).collect();
     let over = exceeded(&call.quotas, &filing, &existing);
     if !over.is_empty() {
         let mut e = ApiError::new(

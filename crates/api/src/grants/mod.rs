@@ -137,6 +137,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::paper_copies))
         .routes(routes!(review::summary_table))
         .routes(routes!(review::documents))
+        .routes(routes!(review::quota_use))
         .routes(routes!(review::bureau_list))
         .routes(routes!(review::counters))
         .routes(routes!(review::bureau_export))

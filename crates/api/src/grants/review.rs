@@ -375,6 +375,54 @@ pub async fn summary_table(
     crate::identity::excel::summary_table(&docs)
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuotaUseView {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+    pub used: u32,
+    pub limit: u32,
+}
+
+/// The quotas bounding what the unit forwards in a call, with how much of each is used
+/// (applications submitted, recommended or accepted through the unit).
+#[utoipa::path(get, path = "/recommender/quota-use", tag = "grants", params(CallQuery),
+    responses((status = 200, body = Vec<QuotaUseView>), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+pub async fn quota_use(
+    State(state): State<AppState>,
+    auth: Authorized<RecommendApplications>,
+    ApiQuery(q): ApiQuery<CallQuery>,
+) -> ApiResult<axum::Json<Vec<QuotaUseView>>> {
+    use kc_core::grants::quota::{Filing, Holders, Unit, unit_quota_use};
+    let unit_id = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
+    let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.ok_or_else(ApiError::forbidden)?;
+    let model = kc_db::grants::call_by_code(state.db.read(), &q.call).await?.ok_or_else(ApiError::not_found)?;
+    let call: kc_core::grants::call::Call = serde_json::from_str(&model.document).map_err(|_| ApiError::internal())?;
+    let mut calls = vec![call.code.clone()];
+    calls.extend(call.quotas.iter().flat_map(|q| q.calls.iter().flatten().cloned()));
+    let holders = Holders { recommender: Some(unit_id.to_string()), calls, ..Holders::default() };
+    let filings: Vec<Filing> =
+        kc_db::grants::filings_sharing(state.db.read(), &holders, &Status::counted_by_quotas(), Uuid::nil())
+            .await?
+            .into_iter()
+            .map(Filing::from)
+            .collect();
+    let unit = Unit { recommender: unit_id.to_string(), kind: unit.recommender_kind, credit_code: unit.credit_code };
+    Ok(axum::Json(
+        unit_quota_use(&call.quotas, &unit, &call.code, &filings)
+            .into_iter()
+            .map(|u| QuotaUseView {
+                code: u.code,
+                message_zh: u.message_zh,
+                message_en: u.message_en,
+                used: u.used,
+                limit: u.limit,
+            })
+            .collect(),
+    ))
+}
+
 #[derive(Debug, Serialize, ToSchema, Default, Clone)]
 pub struct Counts {
     /// Applications started (drafts included).

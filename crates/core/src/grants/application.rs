@@ -52,6 +52,12 @@ impl Status {
         .find(|s| s.as_str() == text)
     }
 
+    /// The statuses whose applications count against quotas: filed and not turned down.
+    /// (A returned application is counted again when it is resubmitted.)
+    pub fn counted_by_quotas() -> [&'static str; 3] {
+        [Status::Submitted.as_str(), Status::Recommended.as_str(), Status::Accepted.as_str()]
+    }
+
     /// Whether the applicant may still edit the application.
     pub fn is_editable(self) -> bool {
         matches!(self, Status::Draft | Status::Returned)

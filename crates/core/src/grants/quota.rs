@@ -161,6 +161,56 @@ pub fn holders(quotas: &[Quota], new: &Filing) -> Holders {
     h
 }
 
+/// A recommending unit as quotas see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The unit's id, as in `Filing::recommender`.
+    pub recommender: String,
+    /// district_office | self | bureau
+    pub kind: String,
+    pub credit_code: String,
+}
+
+/// How much of one quota a recommending unit has used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaUse {
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+    pub used: u32,
+    pub limit: u32,
+}
+
+/// The quotas that bound what `unit` forwards in `call`, with their use by `filings` (the
+/// counted filings routed through the unit): per-recommender quotas of its kind, and, for a
+/// self-recommending organisation, the quotas on its own organisation.
+pub fn unit_quota_use(quotas: &[Quota], unit: &Unit, call: &str, filings: &[Filing]) -> Vec<QuotaUse> {
+    quotas
+        .iter()
+        .filter_map(|q| {
+            let own = |f: &Filing| match &q.scope {
+                QuotaScope::Recommender => f.recommender == unit.recommender,
+                QuotaScope::NamedOrganisation { .. } | QuotaScope::Organisation => f.organisation == unit.credit_code,
+                _ => false,
+            };
+            let kind_ok = q.recommender_kinds.as_ref().is_none_or(|k| k.contains(&unit.kind));
+            let applies = match &q.scope {
+                QuotaScope::Recommender => kind_ok,
+                QuotaScope::NamedOrganisation { credit_code } => credit_code == &unit.credit_code,
+                QuotaScope::Organisation => unit.kind == "self" && !q.exempt.contains(&unit.credit_code) && kind_ok,
+                _ => false,
+            };
+            applies.then(|| QuotaUse {
+                code: q.code.clone(),
+                message_zh: q.message_zh.clone(),
+                message_en: q.message_en.clone(),
+                used: filings.iter().filter(|f| own(f) && q.counts(f) && q.counts_call(call, &f.call)).count() as u32,
+                limit: q.limit,
+            })
+        })
+        .collect()
+}
+
 /// The quotas `new` would exceed, given the filings that already count.
 pub fn exceeded<'a>(quotas: &'a [Quota], new: &Filing, existing: &[Filing]) -> Vec<&'a Quota> {
     quotas.iter().filter(|q| q.applies_to(new) && q.used(new, existing) >= q.limit).collect()
@@ -216,6 +266,35 @@ mod tests {
         let medical = filing("medical", "p2", "org1", "ziliujing", "510302");
         assert_eq!(holders(&quotas, &medical).lock_keys(), vec!["district:510302".to_string(), "pi:p2".to_string()]);
         assert!(holders(&[], &new).is_empty());
+    }
+
+    #[test]
+    fn a_unit_sees_the_quotas_that_bound_it_with_their_use() {
+        let mut district = quota("medical_per_district", QuotaScope::Recommender, Some(&["medical"]), 2);
+        district.recommender_kinds = Some(vec!["district_office".into()]);
+        let hospital_named = quota(
+            "hospital1_medical",
+            QuotaScope::NamedOrganisation { credit_code: "hospital1".into() },
+            Some(&["medical"]),
+            15,
+        );
+        let pi = quota("one_per_pi", QuotaScope::Pi, None, 1);
+        let quotas = vec![district, hospital_named, pi];
+        let filings = vec![
+            filing("medical", "p1", "firm1", "ziliujing", "510302"),
+            filing("industrial", "p2", "firm2", "ziliujing", "510302"),
+            filing("medical", "p3", "firm3", "gongjing", "510303"),
+            filing("medical", "p4", "hospital1", "hospital1", "510302"),
+        ];
+        let office =
+            Unit { recommender: "ziliujing".into(), kind: "district_office".into(), credit_code: "zlj".into() };
+        let used = unit_quota_use(&quotas, &office, "zg2021", &filings);
+        assert_eq!(used.len(), 1);
+        assert_eq!((used[0].code.as_str(), used[0].used, used[0].limit), ("medical_per_district", 1, 2));
+
+        let hospital = Unit { recommender: "hospital1".into(), kind: "self".into(), credit_code: "hospital1".into() };
+        let used = unit_quota_use(&quotas, &hospital, "zg2021", &filings);
+        assert_eq!(used.iter().map(|u| (u.code.as_str(), u.used)).collect::<Vec<_>>(), [("hospital1_medical", 1)]);
     }
 
     #[test]

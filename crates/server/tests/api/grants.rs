@@ -373,3 +373,31 @@ async fn attachments_are_sniffed_hashed_and_private() {
     assert_eq!(other.get(&format!("/attachments/{att_id}")).await.status(), 404);
     assert_eq!(upload(&other, id, "proposal", "x.pdf", pdf).await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_recommending_unit_sees_its_quota_use() {
+    let app = TestApp::spawn().await;
+    let applicant = app.login("applicant", DEMO_PASSWORD).await;
+    let office = app.login("ziliujing", DEMO_PASSWORD).await;
+    let used = |v: &Value, code: &str| {
+        v.as_array().unwrap().iter().find(|q| q["code"] == code).map(|q| (q["used"].clone(), q["limit"].clone()))
+    };
+    let before = office.get_json("/recommender/quota-use?call=zg2021").await;
+    assert_eq!(used(&before, "medical_per_district"), Some((j!(0), j!(2))), "{before}");
+    assert_eq!(used(&before, "medical_71271N"), None, "another organisation's quota is not the office's");
+
+    let id = submitted(&applicant, "配额", "510302198505051234").await;
+    let after = office.get_json("/recommender/quota-use?call=zg2021").await;
+    assert_eq!(used(&after, "medical_per_district"), Some((j!(1), j!(2))));
+    // A declined application no longer counts.
+    office.post(&format!("/recommender/applications/{id}/decline"), j!({ "comment": "不推荐" })).await;
+    let declined = office.get_json("/recommender/quota-use?call=zg2021").await;
+    assert_eq!(used(&declined, "medical_per_district"), Some((j!(0), j!(2))));
+
+    // Another district's office has its own count.
+    let other = app.login("hightech", DEMO_PASSWORD).await;
+    let theirs = other.get_json("/recommender/quota-use?call=zg2021").await;
+    assert!(theirs.as_array().unwrap().iter().all(|q| q["used"] == 0), "{theirs}");
+    assert_eq!(applicant.get("/recommender/quota-use?call=zg2021").await.status(), 403);
+    assert_eq!(office.get("/recommender/quota-use?call=nope").await.status(), 404);
+}

@@ -59,6 +59,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/recommender/applications/{id}/paper-copies"),
     ("GET", "/recommender/summary-table"),
     ("GET", "/recommender/recommendation-documents"),
+    ("GET", "/recommender/quota-use"),
     ("GET", "/admin/applications"),
     ("GET", "/admin/applications/counters"),
     ("GET", "/admin/applications/export"),

@@ -21,6 +21,7 @@ export type Category = Call['categories'][number]
 export type Subtype = Category['subtypes'][number]
 export type Application = ResponseOf<'/applications/{id}', 'get'>
 export type QueueItem = ResponseOf<'/admin/applications', 'get'>[number]
+export type QuotaUse = ResponseOf<'/recommender/quota-use', 'get'>[number]
 export type DraftSaved = ResponseOf<'/applications/{id}/draft', 'put'>
 export type StartBody = BodyOf<'/applications', 'post'>
 export type Attachment = ResponseOf<'/applications/{id}/attachments', 'get'>[number]
@@ -140,6 +141,8 @@ export const grantsApi = {
     unwrap(api.POST('/recommender/applications/{id}/return', { ...path(id), body: { comment } })),
   decline: (id: string, comment: string) =>
     unwrap(api.POST('/recommender/applications/{id}/decline', { ...path(id), body: { comment } })),
+  quotaUse: (call: string) =>
+    unwrap(api.GET('/recommender/quota-use', { params: { query: { call } } })),
   summaryTable: (call: string) =>
     downloadFile('/recommender/summary-table', { call }, `summary-${call}.xlsx`),
   bureauQueue: (filter: QueueFilter) => getJson('/admin/applications', { ...filter }),

@@ -1030,6 +1030,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/recommender/quota-use': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * The quotas bounding what the unit forwards in a call, with how much of each is used
+     *     (applications submitted, recommended or accepted through the unit).
+     */
+    get: operations['quota_use']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/recommender/recommendation-documents': {
     parameters: {
       query?: never
@@ -1471,6 +1491,15 @@ export interface components {
       pi_name: string
       /** Format: int64 */
       requested_fen: number
+    }
+    QuotaUseView: {
+      code: string
+      /** Format: int32 */
+      limit: number
+      message_en: string
+      message_zh: string
+      /** Format: int32 */
+      used: number
     }
     ReasonRequest: {
       reason: string
@@ -4312,6 +4341,52 @@ export interface operations {
         }
       }
       422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  quota_use: {
+    parameters: {
+      query: {
+        /** @description A call code. */
+        call: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['QuotaUseView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
         headers: {
           [name: string]: unknown
         }
