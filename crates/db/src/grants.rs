@@ -136,6 +136,10 @@ pub struct ApplicationFilter {
     pub call_id: Option<Uuid>,
     pub category: Option<String>,
     pub statuses: Vec<String>,
+    /// The applicant organisation's district code.
+    pub district: Option<String>,
+    /// Part of the applicant organisation's name, or its full credit code.
+    pub organisation: Option<String>,
 }
 
 pub async fn list_applications(
@@ -154,6 +158,23 @@ pub async fn list_applications(
     }
     if !filter.statuses.is_empty() {
         q = q.filter(application::Column::Status.is_in(filter.statuses.iter().map(String::as_str)));
+    }
+    use crate::entities::organisation;
+    use sea_orm::sea_query::Query;
+    let orgs_where = |cond: sea_orm::Condition| {
+        Query::select().column(organisation::Column::Id).from(organisation::Entity).cond_where(cond).to_owned()
+    };
+    if let Some(d) = &filter.district {
+        q = q.filter(
+            application::Column::OrgId
+                .in_subquery(orgs_where(sea_orm::Condition::all().add(organisation::Column::District.eq(d.as_str())))),
+        );
+    }
+    if let Some(o) = &filter.organisation {
+        let cond = sea_orm::Condition::any()
+            .add(organisation::Column::Name.contains(o.as_str()))
+            .add(organisation::Column::CreditCode.eq(o.to_uppercase()));
+        q = q.filter(application::Column::OrgId.in_subquery(orgs_where(cond)));
     }
     Ok(q.order_by_asc(application::Column::SubmittedAt).order_by_asc(application::Column::Id).all(conn).await?)
 }

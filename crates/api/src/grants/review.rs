@@ -30,6 +30,10 @@ pub struct QueueQuery {
     pub category: Option<String>,
     /// submitted | returned | recommended | declined | accepted | rejected
     pub status: Option<String>,
+    /// The applicant organisation's district code, e.g. 510302.
+    pub district: Option<String>,
+    /// Part of the applicant organisation's name, or its credit code.
+    pub organisation: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,6 +73,8 @@ async fn filter_of(state: &AppState, q: &QueueQuery, recommender: Option<Uuid>) 
         call_id,
         category: q.category.clone().filter(|c| !c.is_empty()),
         statuses,
+        district: q.district.clone().filter(|d| !d.is_empty()),
+        organisation: q.organisation.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_string),
     })
 }
 

@@ -401,3 +401,32 @@ async fn a_recommending_unit_sees_its_quota_use() {
     assert_eq!(applicant.get("/recommender/quota-use?call=zg2021").await.status(), 403);
     assert_eq!(office.get("/recommender/quota-use?call=nope").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_bureau_filters_by_district_and_organisation() {
+    let app = TestApp::spawn().await;
+    let applicant = app.login("applicant", DEMO_PASSWORD).await;
+    let researcher = app.login("researcher", DEMO_PASSWORD).await;
+    let staff = app.login("staff", DEMO_PASSWORD).await;
+    submitted(&applicant, "川润的项目", "510302198505051234").await;
+    submitted(&researcher, "轻化工的项目", PI_45).await;
+    let titles = |v: Value| -> Vec<String> {
+        let mut t: Vec<String> =
+            v.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_string()).collect();
+        t.sort();
+        t
+    };
+    assert_eq!(titles(staff.get_json("/admin/applications?call=zg2021").await).len(), 2);
+    // Both organisations are in Ziliujing district; none in Da'an.
+    assert_eq!(titles(staff.get_json("/admin/applications?district=510302").await).len(), 2);
+    assert!(titles(staff.get_json("/admin/applications?district=510304").await).is_empty());
+    assert_eq!(titles(staff.get_json("/admin/applications?organisation=轻化工").await), ["轻化工的项目"]);
+    assert!(titles(staff.get_json("/admin/applications?organisation=不存在的单位").await).is_empty());
+    // The Excel export takes the same filters.
+    let res = staff.get("/admin/applications/export?organisation=川润").await;
+    let bytes = res.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(range.rows().count(), 2, "the header and the one application of the organisation");
+}

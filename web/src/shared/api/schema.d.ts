@@ -2169,6 +2169,10 @@ export interface operations {
         category?: string
         /** @description submitted | returned | recommended | declined | accepted | rejected */
         status?: string
+        /** @description The applicant organisation's district code, e.g. 510302. */
+        district?: string
+        /** @description Part of the applicant organisation's name, or its credit code. */
+        organisation?: string
       }
       header?: never
       path?: never
@@ -2256,6 +2260,10 @@ export interface operations {
         category?: string
         /** @description submitted | returned | recommended | declined | accepted | rejected */
         status?: string
+        /** @description The applicant organisation's district code, e.g. 510302. */
+        district?: string
+        /** @description Part of the applicant organisation's name, or its credit code. */
+        organisation?: string
       }
       header?: never
       path?: never
@@ -4073,6 +4081,10 @@ export interface operations {
         category?: string
         /** @description submitted | returned | recommended | declined | accepted | rejected */
         status?: string
+        /** @description The applicant organisation's district code, e.g. 510302. */
+        district?: string
+        /** @description Part of the applicant organisation's name, or its credit code. */
+        organisation?: string
       }
       header?: never
       path?: never
@@ -4404,6 +4416,10 @@ export interface operations {
         category?: string
         /** @description submitted | returned | recommended | declined | accepted | rejected */
         status?: string
+        /** @description The applicant organisation's district code, e.g. 510302. */
+        district?: string
+        /** @description Part of the applicant organisation's name, or its credit code. */
+        organisation?: string
       }
       header?: never
       path?: never
@@ -4453,6 +4469,10 @@ export interface operations {
         category?: string
         /** @description submitted | returned | recommended | declined | accepted | rejected */
         status?: string
+        /** @description The applicant organisation's district code, e.g. 510302. */
+        district?: string
+        /** @description Part of the applicant organisation's name, or its credit code. */
+        organisation?: string
       }
       header?: never
       path?: never
