@@ -36,6 +36,10 @@ pub struct Inner {
     pub org_names: Cache<Uuid, String>,
     /// Uploaded files.
     pub storage: kc_storage::Storage,
+    /// Parsed call documents by id, for five seconds: every application read and submit
+    /// needs its call, and the document (≈100 KB for Zigong) dominated those requests.
+    /// A save on this replica evicts at once; other replicas follow within five seconds.
+    pub calls: Cache<Uuid, Arc<crate::grants::StoredCall>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -59,7 +63,8 @@ impl AppState {
                 .build()
         });
         let org_names = Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(60)).build();
-        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names, storage }))
+        let calls = Cache::builder().max_capacity(1_000).time_to_live(Duration::from_secs(5)).build();
+        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names, storage, calls }))
     }
 
     /// Evicts one cached session (after log-out).

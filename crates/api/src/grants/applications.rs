@@ -1,7 +1,5 @@
 //! Applications: start, autosave, eligibility check, submit (APP-1, PLT-5).
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -81,6 +79,22 @@ pub struct ApplicationView {
     pub paper_copies_at: Option<DateTime<Utc>>,
 }
 
+/// An application as lists show it: everything but the form data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationSummary {
+    pub id: Uuid,
+    pub call: String,
+    pub category: String,
+    pub subtype: String,
+    pub title: String,
+    /// draft | submitted | returned | recommended | declined | accepted | rejected
+    pub status: String,
+    pub version: i32,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub paper_copies_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SaveDraft {
     /// The version this save edits (from the last load or save).
@@ -118,6 +132,21 @@ pub(crate) fn view(a: &application::Model, call_code: &str) -> ApplicationView {
         subtype: a.subtype.clone(),
         title: a.title.clone(),
         data: serde_json::from_str(&a.data).unwrap_or(serde_json::Value::Null),
+        status: a.status.clone(),
+        version: a.version,
+        submitted_at: a.submitted_at,
+        updated_at: a.updated_at,
+        paper_copies_at: a.paper_copies_at,
+    }
+}
+
+pub(crate) fn summary(a: &application::Model, call_code: &str) -> ApplicationSummary {
+    ApplicationSummary {
+        id: a.id,
+        call: call_code.to_string(),
+        category: a.category.clone(),
+        subtype: a.subtype.clone(),
+        title: a.title.clone(),
         status: a.status.clone(),
         version: a.version,
         submitted_at: a.submitted_at,
@@ -230,7 +259,7 @@ pub(crate) async fn visible(
     state: &AppState,
     current: &CurrentUser,
     id: Uuid,
-) -> ApiResult<(application::Model, kc_db::entities::call::Model)> {
+) -> ApiResult<(application::Model, std::sync::Arc<super::StoredCall>)> {
     let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
     let allowed = a.applicant_id == current.user.id
         || current.role.is_bureau()
@@ -238,7 +267,7 @@ pub(crate) async fn visible(
     if !allowed {
         return Err(ApiError::not_found());
     }
-    let call = kc_db::grants::call_by_id(state.db.read(), a.call_id).await?.ok_or_else(ApiError::internal)?;
+    let call = super::stored_call(state, a.call_id).await?;
     Ok((a, call))
 }
 
@@ -262,8 +291,7 @@ pub async fn my_applications(
     current: CurrentUser,
 ) -> ApiResult<axum::Json<Vec<ApplicationView>>> {
     let apps = kc_db::grants::applications_of(state.db.read(), current.user.id).await?;
-    let calls: HashMap<Uuid, String> =
-        kc_db::grants::calls(state.db.read()).await?.into_iter().map(|c| (c.id, c.code)).collect();
+    let calls = super::call_codes(&state, apps.iter().map(|a| a.call_id).collect()).await?;
     Ok(axum::Json(apps.iter().map(|a| view(a, calls.get(&a.call_id).map_or("", String::as_str))).collect()))
 }
 
@@ -380,10 +408,10 @@ pub async fn check_eligibility(
     current: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<EligibilityReport>> {
-    let (a, call_model) = visible(&state, &current, id).await?;
-    let call = call_of(&call_model)?;
+    let (a, stored) = visible(&state, &current, id).await?;
+    let call = &stored.call;
     let (facts, _) = facts_of(&state, &a, state.clock.now()).await?;
-    let rules = rules_outcome(&call, &a, &facts)?;
+    let rules = rules_outcome(call, &a, &facts)?;
     Ok(axum::Json(EligibilityReport { passed: rules.iter().all(|r| r.passed), rules }))
 }
 
@@ -429,11 +457,11 @@ pub async fn submit(
         let status = StatusCode::from_u16(u16::try_from(done.status).unwrap_or(200)).unwrap_or(StatusCode::OK);
         return Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], done.body).into_response());
     }
-    let (a, call_model) = visible(&state, &current, id).await?;
+    let (a, stored) = visible(&state, &current, id).await?;
     if a.applicant_id != current.user.id {
         return Err(ApiError::forbidden());
     }
-    let call = call_of(&call_model)?;
+    let call = &stored.call;
     let now = state.clock.now();
     let from = Status::parse(&a.status).ok_or_else(ApiError::internal)?;
     let Some(to) = next(from, Action::Submit) else {

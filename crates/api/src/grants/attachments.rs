@@ -6,7 +6,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kc_core::grants::application::Status;
-use kc_core::grants::call::Call;
 use kc_db::entities::attachment;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -79,8 +78,7 @@ pub async fn upload(
             _ => {}
         }
     }
-    let call: Call = serde_json::from_str(&call_model.document).map_err(|_| ApiError::internal())?;
-    let (_, subtype) = call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
+    let (_, subtype) = call_model.call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
     let slot_code = slot_code.unwrap_or_default();
     let slot = subtype
         .attachments

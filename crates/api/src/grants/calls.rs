@@ -69,7 +69,7 @@ pub async fn save(
     let before = stored(&state, &code).await?;
     let now = state.clock.now();
     let txn = state.db.write().begin().await?;
-    kc_db::grants::save_call(&txn, call_row(&call, now)).await?;
+    let saved = kc_db::grants::save_call(&txn, call_row(&call, now)).await?;
     kc_db::audit::append(
         &txn,
         now,
@@ -85,6 +85,7 @@ pub async fn save(
     )
     .await?;
     txn.commit().await?;
+    state.calls.invalidate(&saved.id);
     Ok(axum::Json(call))
 }
 

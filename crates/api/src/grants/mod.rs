@@ -56,6 +56,46 @@ pub async fn load_call(db: &Db, code: &str) -> Result<Option<Call>, CallFileErro
     }
 }
 
+/// A stored call with its parsed document.
+#[derive(Debug)]
+pub struct StoredCall {
+    pub id: Uuid,
+    pub code: String,
+    pub call: Call,
+}
+
+/// The call with this id, parsed, through the state's short cache.
+pub(crate) async fn stored_call(
+    state: &crate::state::AppState,
+    id: Uuid,
+) -> crate::error::ApiResult<std::sync::Arc<StoredCall>> {
+    if let Some(hit) = state.calls.get(&id) {
+        return Ok(hit);
+    }
+    let model = kc_db::grants::call_by_id(state.db.read(), id).await?.ok_or_else(crate::error::ApiError::internal)?;
+    let call: Call = serde_json::from_str(&model.document).map_err(|e| {
+        tracing::error!(call = %model.code, error = %e, "stored call does not parse");
+        crate::error::ApiError::internal()
+    })?;
+    let stored = std::sync::Arc::new(StoredCall { id, code: model.code, call });
+    state.calls.insert(id, stored.clone());
+    Ok(stored)
+}
+
+/// Call codes by id for the calls `ids` (the distinct calls of a list of applications).
+pub(crate) async fn call_codes(
+    state: &crate::state::AppState,
+    ids: Vec<Uuid>,
+) -> crate::error::ApiResult<std::collections::HashMap<Uuid, String>> {
+    let mut codes = std::collections::HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(e) = codes.entry(id) {
+            e.insert(stored_call(state, id).await?.code.clone());
+        }
+    }
+    Ok(codes)
+}
+
 /// Moves every date of `call` by the same amount so that its submission window is centred
 /// on `now` (the demo call is always open).
 pub fn centred_on(mut call: Call, now: DateTime<Utc>) -> Call {

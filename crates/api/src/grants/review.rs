@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::applications::ApplicationView;
+use super::applications::{ApplicationSummary, ApplicationView};
 use crate::auth::{Authorized, IntakeApplications, RecommendApplications};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -36,10 +36,11 @@ pub struct QueueQuery {
     pub organisation: Option<String>,
 }
 
+/// One row of a list: the application without its form data (open it for that).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
     #[serde(flatten)]
-    pub application: ApplicationView,
+    pub application: ApplicationSummary,
     pub organisation: String,
     pub pi_name: String,
     pub requested_fen: i64,
@@ -78,9 +79,22 @@ async fn filter_of(state: &AppState, q: &QueueQuery, recommender: Option<Uuid>) 
     })
 }
 
+/// The two form values lists show (parsed without building the whole JSON tree).
+#[derive(Debug, Default, Deserialize)]
+struct ListedData {
+    #[serde(default)]
+    pi: ListedPerson,
+    requested_fen: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListedPerson {
+    #[serde(default)]
+    name: String,
+}
+
 async fn queue_items(state: &AppState, apps: Vec<application::Model>) -> ApiResult<Vec<QueueItem>> {
-    let calls: HashMap<Uuid, String> =
-        kc_db::grants::calls(state.db.read()).await?.into_iter().map(|c| (c.id, c.code)).collect();
+    let calls = super::call_codes(state, apps.iter().map(|a| a.call_id).collect()).await?;
     let mut org_ids: Vec<Uuid> = apps.iter().map(|a| a.org_id).collect();
     org_ids.sort();
     org_ids.dedup();
@@ -92,12 +106,12 @@ async fn queue_items(state: &AppState, apps: Vec<application::Model>) -> ApiResu
     Ok(apps
         .iter()
         .map(|a| {
-            let view = super::applications::view(a, calls.get(&a.call_id).map_or("", String::as_str));
+            let data: ListedData = serde_json::from_str(&a.data).unwrap_or_default();
             QueueItem {
                 organisation: orgs.get(&a.org_id).cloned().unwrap_or_default(),
-                pi_name: view.data["pi"]["name"].as_str().unwrap_or_default().to_string(),
-                requested_fen: view.data["requested_fen"].as_i64().unwrap_or(0),
-                application: view,
+                pi_name: data.pi.name,
+                requested_fen: data.requested_fen.unwrap_or(0),
+                application: super::applications::summary(a, calls.get(&a.call_id).map_or("", String::as_str)),
             }
         })
         .collect())
@@ -210,7 +224,7 @@ async fn decide(
     let mut updated = a.clone();
     updated.status = to.as_str().into();
     updated.updated_at = now;
-    let code = kc_db::grants::call_by_id(state.db.read(), a.call_id).await?.map(|c| c.code).unwrap_or_default();
+    let code = super::stored_call(state, a.call_id).await?.code.clone();
     Ok(super::applications::view(&updated, &code))
 }
 
@@ -559,7 +573,7 @@ pub async fn paper_copies(
     txn.commit().await?;
     let mut updated = a;
     updated.paper_copies_at = at;
-    let code = kc_db::grants::call_by_id(state.db.read(), updated.call_id).await?.map(|c| c.code).unwrap_or_default();
+    let code = super::stored_call(&state, updated.call_id).await?.code.clone();
     Ok(axum::Json(super::applications::view(&updated, &code)))
 }
 

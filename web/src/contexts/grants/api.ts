@@ -21,6 +21,7 @@ export type Category = Call['categories'][number]
 export type Subtype = Category['subtypes'][number]
 export type Application = ResponseOf<'/applications/{id}', 'get'>
 export type QueueItem = ResponseOf<'/admin/applications', 'get'>[number]
+export type District = ResponseOf<'/public/districts', 'get'>[number]
 export type QuotaUse = ResponseOf<'/recommender/quota-use', 'get'>[number]
 export type DraftSaved = ResponseOf<'/applications/{id}/draft', 'put'>
 export type StartBody = BodyOf<'/applications', 'post'>
@@ -42,6 +43,10 @@ export interface QueueFilter {
   call?: string
   category?: string
   status?: string
+  /** The applicant organisation's district code (bureau only). */
+  district?: string
+  /** Part of the applicant organisation's name, or its credit code (bureau only). */
+  organisation?: string
 }
 
 const path = (id: string) => ({ params: { path: { id } } })
@@ -146,6 +151,9 @@ export const grantsApi = {
   summaryTable: (call: string) =>
     downloadFile('/recommender/summary-table', { call }, `summary-${call}.xlsx`),
   bureauQueue: (filter: QueueFilter) => getJson('/admin/applications', { ...filter }),
+  bureauExport: (filter: QueueFilter) =>
+    downloadFile('/admin/applications/export', { ...filter }, 'applications.xlsx'),
+  districts: () => unwrap(api.GET('/public/districts')),
   accept: (id: string, comment: string) =>
     unwrap(
       api.POST('/admin/applications/{id}/accept', {

@@ -1148,6 +1148,25 @@ export interface components {
       last_used_at?: string | null
       name: string
     }
+    /** @description An application as lists show it: everything but the form data. */
+    ApplicationSummary: {
+      call: string
+      category: string
+      /** Format: uuid */
+      id: string
+      /** Format: date-time */
+      paper_copies_at?: string | null
+      /** @description draft | submitted | returned | recommended | declined | accepted | rejected */
+      status: string
+      /** Format: date-time */
+      submitted_at?: string | null
+      subtype: string
+      title: string
+      /** Format: date-time */
+      updated_at: string
+      /** Format: int32 */
+      version: number
+    }
     ApplicationView: {
       call: string
       category: string
@@ -1486,7 +1505,8 @@ export interface components {
       title: string
       type: string
     }
-    QueueItem: components['schemas']['ApplicationView'] & {
+    /** @description One row of a list: the application without its form data (open it for that). */
+    QueueItem: components['schemas']['ApplicationSummary'] & {
       organisation: string
       pi_name: string
       /** Format: int64 */

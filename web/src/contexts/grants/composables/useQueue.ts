@@ -12,20 +12,32 @@ export function useQueue(fetcher: (filter: QueueFilter) => Promise<QueueItem[]>,
   const router = useRouter()
   const q = (key: string, fallback: string) =>
     typeof route.query[key] === 'string' ? route.query[key] : fallback
-  const filters = reactive({ status: q('status', status), category: q('category', '') })
+  const filters = reactive({
+    status: q('status', status),
+    category: q('category', ''),
+    district: q('district', ''),
+    organisation: q('organisation', ''),
+  })
   const items = shallowRef<QueueItem[]>([])
   const loading = ref(false)
   const seen = ref<Set<string>>(new Set())
+
+  /** The filters as the API takes them (empty ones left out). */
+  function current(): QueueFilter {
+    return {
+      call: DEMO_CALL,
+      status: filters.status || undefined,
+      category: filters.category || undefined,
+      district: filters.district || undefined,
+      organisation: filters.organisation.trim() || undefined,
+    }
+  }
 
   async function load(): Promise<void> {
     void router.replace({ query: { ...route.query, ...filters } })
     loading.value = true
     try {
-      items.value = await fetcher({
-        call: DEMO_CALL,
-        status: filters.status || undefined,
-        category: filters.category || undefined,
-      })
+      items.value = await fetcher(current())
       for (const item of items.value) seen.value.add(item.category)
     } catch (error) {
       notifyError(error)
@@ -36,5 +48,5 @@ export function useQueue(fetcher: (filter: QueueFilter) => Promise<QueueItem[]>,
   onMounted(load)
 
   const categories = computed(() => [...seen.value].sort())
-  return { filters, items, loading, load, categories }
+  return { filters, items, loading, load, categories, current }
 }
