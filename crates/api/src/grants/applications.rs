@@ -495,7 +495,7 @@ pub async fn submit(
         ));
     }
     let (facts, mut filing) = facts_of(&state, &a, now).await?;
-    let failed: Vec<FieldError> = rules_outcome(&call, &a, &facts)?
+    let failed: Vec<FieldError> = rules_outcome(call, &a, &facts)?
         .into_iter()
         .filter(|r| !r.passed)
         .map(|r| FieldError::new(format!("rules.{}", r.code), "rule_failed", r.message_zh, r.message_en))
