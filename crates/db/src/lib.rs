@@ -2,6 +2,7 @@
 //! This is the only crate that knows which database backend is in use.
 
 pub mod audit;
+pub mod batch;
 pub mod entities;
 pub mod grants;
 pub mod identity;
@@ -49,6 +50,8 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
+    /// SQLite only: the group-commit writer (see `batch`).
+    batcher: Option<batch::Batcher>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +67,8 @@ impl Db {
         if options.url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(options, options.max_connections)).await?;
             let write = Database::connect(sqlite_options(options, 1)).await?;
-            Ok(Db { read, write })
+            let batcher = Some(batch::Batcher::start(write.clone()));
+            Ok(Db { read, write, batcher })
         } else {
             let mut opts = ConnectOptions::new(options.url.clone());
             opts.max_connections(options.max_connections)
@@ -73,7 +77,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
             let pool = Database::connect(opts).await?;
-            Ok(Db { read: pool.clone(), write: pool })
+            Ok(Db { read: pool.clone(), write: pool, batcher: None })
         }
     }
 
@@ -83,6 +87,25 @@ impl Db {
 
     pub fn write(&self) -> &DatabaseConnection {
         &self.write
+    }
+
+    /// Runs `f` in a write transaction and commits it. On SQLite, concurrent callers share
+    /// one commit (group commit, see `batch`); on PostgreSQL each has its own.
+    pub async fn transact<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        match &self.batcher {
+            Some(b) => b.transact(f).await,
+            None => {
+                let txn = self.write.begin().await?;
+                let value = f(&txn).await?;
+                txn.commit().await?;
+                Ok(value)
+            }
+        }
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -10,7 +10,7 @@ use kc_core::grants::eligibility::{self, Facts, RuleOutcome};
 use kc_core::grants::quota::{self, Filing, exceeded};
 use kc_core::grants::window::{WindowState, shanghai_text};
 use kc_core::identity::Role;
-use kc_db::TransactionTrait;
+use futures::FutureExt;
 use kc_db::audit::NewAuditEvent;
 use kc_db::entities::{application, idempotency_key};
 use serde::{Deserialize, Serialize};
@@ -317,8 +317,18 @@ pub async fn save_draft(
         return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
     }
     let now = state.clock.now();
-    let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
-    match kc_db::grants::save_draft(state.db.write(), id, req.version, &editable, title, &req.data.to_string(), now).await? {
+    let (title, data, version) = (title.to_string(), req.data.to_string(), req.version);
+    let saved = state
+        .db
+        .transact(move |txn| {
+            async move {
+                let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
+                kc_db::grants::save_draft(txn, id, version, &editable, &title, &data, now).await.map_err(ApiError::from)
+            }
+            .boxed()
+        })
+        .await?;
+    match saved {
         Some(version) => Ok(axum::Json(DraftSaved { version, saved_at: now })),
         None if !Status::parse(&a.status).is_some_and(Status::is_editable) => Err(ApiError::conflict(
             "not_editable",
@@ -512,15 +522,46 @@ pub async fn submit(
     }
     filing.call = call.code.clone();
     let holders = quota::holders(&call.quotas, &filing);
+    let submission = Submission {
+        application: a,
+        call: stored.clone(),
+        filing,
+        holders,
+        from,
+        to,
+        now,
+        user: current.user.clone(),
+        key: key.map(str::to_string),
+    };
+    // One transaction (shared with concurrent writes through SQLite's group commit).
+    let body = state.db.transact(move |txn| record_submission(txn, submission).boxed()).await?;
+    Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+}
 
-    // The quota count and the status change happen in one transaction; submissions sharing
-    // a quota holder are serialised (the single SQLite writer; advisory locks on PostgreSQL).
-    let txn = state.db.write().begin().await?;
-    kc_db::grants::lock_holders(&txn, &holders.lock_keys()).await?;
+/// What a submission records, all owned: it runs on the database writer.
+struct Submission {
+    application: application::Model,
+    call: std::sync::Arc<super::StoredCall>,
+    filing: Filing,
+    holders: quota::Holders,
+    from: Status,
+    to: Status,
+    now: DateTime<Utc>,
+    user: kc_db::entities::user::Model,
+    key: Option<String>,
+}
+
+/// The write half of a submission: the quota count, the status change, the audit entry,
+/// the notifications and the idempotent answer, in one transaction. Returns the answer.
+async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> ApiResult<String> {
+    let Submission { application: a, call, filing, holders, from, to, now, user, key } = s;
+    // Submissions sharing a quota holder are serialised (the single SQLite writer;
+    // advisory locks on PostgreSQL), so the count below cannot be overtaken.
+    kc_db::grants::lock_holders(txn, &holders.lock_keys()).await?;
     let counted = Status::counted_by_quotas();
     let existing: Vec<Filing> =
-        kc_db::grants::filings_sharing(&txn, &holders, &counted, a.id).await?.into_iter().map(Filing::from).collect();
-    let over = exceeded(&call.quotas, &filing, &existing);
+        kc_db::grants::filings_sharing(txn, &holders, &counted, a.id).await?.into_iter().map(Filing::from).collect();
+    let over = exceeded(&call.call.quotas, &filing, &existing);
     if !over.is_empty() {
         let mut e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -541,7 +582,7 @@ pub async fn submit(
             .collect();
         return Err(e);
     }
-    if !kc_db::grants::change_status(&txn, a.id, from.as_str(), to.as_str(), Some((now, &filing.pi)), now).await? {
+    if !kc_db::grants::change_status(txn, a.id, from.as_str(), to.as_str(), Some((now, &filing.pi)), now).await? {
         return Err(ApiError::conflict(
             "invalid_state",
             "申报书状态已变化，请刷新",
@@ -549,10 +590,10 @@ pub async fn submit(
         ));
     }
     kc_db::audit::append(
-        &txn,
+        txn,
         now,
         NewAuditEvent {
-            actor_id: Some(current.user.id),
+            actor_id: Some(user.id),
             entity_type: "application",
             entity_id: a.id.to_string(),
             action: "submit",
@@ -583,9 +624,9 @@ pub async fn submit(
             "/grants/recommender".to_string()
         }),
     };
-    notify(&txn, now, &current.user, notice_for("applicant")).await?;
-    for reviewer in kc_db::notifications::active_users_of(&txn, a.recommender_id, Role::Recommender.as_str()).await? {
-        notify(&txn, now, &reviewer, notice_for("recommender")).await?;
+    notify(txn, now, &user, notice_for("applicant")).await?;
+    for reviewer in kc_db::notifications::active_users_of(txn, a.recommender_id, Role::Recommender.as_str()).await? {
+        notify(txn, now, &reviewer, notice_for("recommender")).await?;
     }
     let mut submitted = a.clone();
     submitted.status = to.as_str().into();
@@ -594,17 +635,10 @@ pub async fn submit(
     let body = serde_json::to_string(&view(&submitted, &call.code)).map_err(|_| ApiError::internal())?;
     if let Some(k) = key {
         kc_db::grants::record_idempotent_response(
-            &txn,
-            idempotency_key::Model {
-                user_id: current.user.id,
-                key: k.to_string(),
-                status: 200,
-                body: body.clone(),
-                created_at: now,
-            },
+            txn,
+            idempotency_key::Model { user_id: user.id, key: k, status: 200, body: body.clone(), created_at: now },
         )
         .await?;
     }
-    txn.commit().await?;
-    Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(body)
 }
