@@ -27,6 +27,20 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub auth: AuthSettings,
     pub mail: MailSettings,
+    pub storage: StorageSettings,
+}
+
+/// Where uploaded files go: `data_dir/files` unless an S3-compatible bucket is named
+/// (replicas behind a load balancer must share one).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StorageSettings {
+    pub s3_bucket: Option<String>,
+    pub s3_region: Option<String>,
+    pub s3_endpoint: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    pub s3_allow_http: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -70,6 +84,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             auth: AuthSettings::default(),
             mail: MailSettings::default(),
+            storage: StorageSettings::default(),
         }
     }
 }

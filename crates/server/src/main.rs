@@ -201,7 +201,21 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         tracing::info!("no SMTP configured: mail stays in the outbox (管理端“邮件发件箱”)");
     }
 
-    let storage = kc_storage::Storage::local(&settings.data_dir.join("files")).context("opening the file store")?;
+    let storage = match settings.storage.s3_bucket.clone().filter(|b| !b.is_empty()) {
+        Some(bucket) => {
+            let s = &settings.storage;
+            kc_storage::Storage::s3(&kc_storage::S3Options {
+                bucket,
+                region: s.s3_region.clone(),
+                endpoint: s.s3_endpoint.clone(),
+                access_key_id: s.s3_access_key_id.clone(),
+                secret_access_key: s.s3_secret_access_key.clone(),
+                allow_http: s.s3_allow_http,
+            })
+            .context("configuring the S3 file store")?
+        }
+        None => kc_storage::Storage::local(&settings.data_dir.join("files")).context("opening the file store")?,
+    };
     let state = kc_api::AppState::new(db.clone(), settings.clone(), Arc::new(SystemClock), storage);
     let app = kc_api::app(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)

@@ -1,6 +1,6 @@
-//! File storage behind object_store: a local directory by default, in memory for tests
-//! (S3-compatible stores join with the attachments work). Files are stored under ASCII
-//! keys derived from their content; original names live in the database.
+//! File storage behind object_store: a local directory by default, an S3-compatible bucket
+//! by settings (what stateless replicas share), in memory for tests. Files are stored under
+//! ASCII keys derived from their content; original names live in the database.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub enum StorageError {
     Store(#[from] object_store::Error),
     #[error("storage directory {0}: {1}")]
     Dir(String, std::io::Error),
+    #[error("storage settings: {0}")]
+    Settings(&'static str),
 }
 
 /// Where a stored file can be found again, and what it was.
@@ -25,6 +27,19 @@ pub struct StoredFile {
     pub key: String,
     pub sha256: String,
     pub size: u64,
+}
+
+/// Where an S3-compatible bucket is and how to reach it.
+#[derive(Debug, Clone, Default)]
+pub struct S3Options {
+    pub bucket: String,
+    pub region: Option<String>,
+    /// e.g. `http://minio:9000` for a non-AWS service.
+    pub endpoint: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Allow a plain-HTTP endpoint (inside a private network only).
+    pub allow_http: bool,
 }
 
 #[derive(Clone)]
@@ -37,6 +52,31 @@ impl Storage {
     pub fn local(dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(dir).map_err(|e| StorageError::Dir(dir.display().to_string(), e))?;
         Ok(Self { store: Arc::new(LocalFileSystem::new_with_prefix(dir)?) })
+    }
+
+    /// Files in an S3-compatible bucket. Unset options come from the usual `AWS_*`
+    /// environment variables.
+    pub fn s3(options: &S3Options) -> Result<Self, StorageError> {
+        if options.bucket.trim().is_empty() {
+            return Err(StorageError::Settings("the S3 bucket name is empty"));
+        }
+        let mut builder = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(&options.bucket)
+            .with_allow_http(options.allow_http);
+        if let Some(region) = options.region.as_deref().filter(|r| !r.is_empty()) {
+            builder = builder.with_region(region);
+        }
+        if let Some(endpoint) = options.endpoint.as_deref().filter(|e| !e.is_empty()) {
+            // MinIO and most S3-compatible services want path-style addressing.
+            builder = builder.with_endpoint(endpoint).with_virtual_hosted_style_request(false);
+        }
+        if let Some(key) = options.access_key_id.as_deref().filter(|k| !k.is_empty()) {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = options.secret_access_key.as_deref().filter(|s| !s.is_empty()) {
+            builder = builder.with_secret_access_key(secret);
+        }
+        Ok(Self { store: Arc::new(builder.build()?) })
     }
 
     pub fn memory() -> Self {
@@ -61,6 +101,21 @@ impl Storage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_s3_store_is_configured_from_settings() {
+        let options = S3Options {
+            bucket: "kechuang-files".into(),
+            region: Some("cn-north-1".into()),
+            endpoint: Some("http://127.0.0.1:9000".into()),
+            access_key_id: Some("key".into()),
+            secret_access_key: Some("secret".into()),
+            allow_http: true,
+        };
+        assert!(Storage::s3(&options).is_ok());
+        // A bucket name is required.
+        assert!(Storage::s3(&S3Options { bucket: String::new(), ..options }).is_err());
+    }
 
     #[tokio::test]
     async fn content_addressed_round_trip_on_disk() {
