@@ -403,11 +403,9 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
     Ok((Facts { applicant, organisation, application }, filing))
 }
 
-fn rules_outcome(call: &Call, a: &application::Model, facts: &Facts) -> ApiResult<Vec<RuleOutcome>> {
-    let (_, subtype) = call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
-    let rules: Vec<_> = call.eligibility.iter().chain(subtype.eligibility.iter()).cloned().collect();
-    let compiled = eligibility::compile(&rules).map_err(|_| ApiError::internal())?;
-    Ok(eligibility::evaluate(&compiled, facts))
+fn rules_outcome(call: &super::StoredCall, a: &application::Model, facts: &Facts) -> ApiResult<Vec<RuleOutcome>> {
+    let compiled = call.rules.get(&(a.category.clone(), a.subtype.clone())).ok_or_else(ApiError::internal)?;
+    Ok(eligibility::evaluate(compiled, facts))
 }
 
 /// Every eligibility rule of the application's category, passed or not, with the reason.
@@ -419,9 +417,8 @@ pub async fn check_eligibility(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<axum::Json<EligibilityReport>> {
     let (a, stored) = visible(&state, &current, id).await?;
-    let call = &stored.call;
     let (facts, _) = facts_of(&state, &a, state.clock.now()).await?;
-    let rules = rules_outcome(call, &a, &facts)?;
+    let rules = rules_outcome(&stored, &a, &facts)?;
     Ok(axum::Json(EligibilityReport { passed: rules.iter().all(|r| r.passed), rules }))
 }
 
@@ -505,7 +502,7 @@ pub async fn submit(
         ));
     }
     let (facts, mut filing) = facts_of(&state, &a, now).await?;
-    let failed: Vec<FieldError> = rules_outcome(call, &a, &facts)?
+    let failed: Vec<FieldError> = rules_outcome(&stored, &a, &facts)?
         .into_iter()
         .filter(|r| !r.passed)
         .map(|r| FieldError::new(format!("rules.{}", r.code), "rule_failed", r.message_zh, r.message_en))

@@ -56,12 +56,36 @@ pub async fn load_call(db: &Db, code: &str) -> Result<Option<Call>, CallFileErro
     }
 }
 
-/// A stored call with its parsed document.
+/// A stored call with its parsed document and its eligibility rules compiled per sub-type
+/// (the call's own rules first).
 #[derive(Debug)]
 pub struct StoredCall {
     pub id: Uuid,
     pub code: String,
     pub call: Call,
+    pub rules: std::collections::HashMap<(String, String), Vec<kc_core::grants::eligibility::CompiledRule>>,
+}
+
+impl StoredCall {
+    fn new(id: Uuid, code: String, call: Call) -> Self {
+        let mut rules = std::collections::HashMap::new();
+        for c in &call.categories {
+            for s in &c.subtypes {
+                let all: Vec<_> = call.eligibility.iter().chain(s.eligibility.iter()).cloned().collect();
+                // Saving refuses malformed rules, so a stored call always compiles; should it
+                // not, the sub-type has no entry and checking it is an internal error.
+                match kc_core::grants::eligibility::compile(&all) {
+                    Ok(compiled) => {
+                        rules.insert((c.code.clone(), s.code.clone()), compiled);
+                    }
+                    Err(e) => {
+                        tracing::error!(call = %code, category = %c.code, errors = ?e, "stored rules do not compile")
+                    }
+                }
+            }
+        }
+        Self { id, code, call, rules }
+    }
 }
 
 /// The call with this id, parsed, through the state's short cache.
@@ -77,7 +101,7 @@ pub(crate) async fn stored_call(
         tracing::error!(call = %model.code, error = %e, "stored call does not parse");
         crate::error::ApiError::internal()
     })?;
-    let stored = std::sync::Arc::new(StoredCall { id, code: model.code, call });
+    let stored = std::sync::Arc::new(StoredCall::new(id, model.code, call));
     state.calls.insert(id, stored.clone());
     Ok(stored)
 }
