@@ -331,6 +331,10 @@ export async function runGrants(browser, options) {
       await login(opts.admin.login, opts.admin.password)
       await page.goto('/grants/intake')
       await row().waitFor({ state: 'visible' })
+      const counters = await page.locator('[data-testid="counters"]').innerText()
+      if (!/已推荐\s*[1-9]/.test(counters)) {
+        throw new GrantsStepError(`the live counters read: ${counters}`)
+      }
     })
 
     await step('bureau-accepted', async () => {

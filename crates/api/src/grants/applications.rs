@@ -586,20 +586,6 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
             "The application changed meanwhile; reload",
         ));
     }
-    kc_db::audit::append(
-        txn,
-        now,
-        NewAuditEvent {
-            actor_id: Some(user.id),
-            entity_type: "application",
-            entity_id: a.id.to_string(),
-            action: "submit",
-            before: Some(serde_json::json!({ "status": from.as_str() })),
-            after: Some(serde_json::json!({ "status": to.as_str() })),
-            reason: None,
-        },
-    )
-    .await?;
     let notice_for = |who: &str| Notice {
         kind: if who == "applicant" { "application.submitted" } else { "application.to_review" },
         decision: false,
@@ -637,5 +623,21 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
         )
         .await?;
     }
+    // Last: appending locks the audit chain's head row until the commit (PostgreSQL), so
+    // concurrent submissions wait on it for as short a time as possible.
+    kc_db::audit::append(
+        txn,
+        now,
+        NewAuditEvent {
+            actor_id: Some(user.id),
+            entity_type: "application",
+            entity_id: a.id.to_string(),
+            action: "submit",
+            before: Some(serde_json::json!({ "status": from.as_str() })),
+            after: Some(serde_json::json!({ "status": to.as_str() })),
+            reason: None,
+        },
+    )
+    .await?;
     Ok(body)
 }
