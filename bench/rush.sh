@@ -77,52 +77,18 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release/kechuang"
 loadgen="${CARGO_TARGET_DIR:-$root/target}/release/kc-loadgen"
 [[ -x "$bin" && -x "$loadgen" ]] || { echo "no binaries at $bin / $loadgen" >&2; exit 1; }
 
-stamp=$(date +%Y%m%d-%H%M%S)
-out="$root/bench/out/$stamp"
-mkdir -p "$out"
-ln -sfn "$stamp" "$root/bench/out/latest"
-tmp=$(mktemp -d)
-pid=""
-pg_created=""
-
-stop_server() {
-  if [[ -n "$pid" ]]; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-  fi
-}
-drop_pg_db() {
-  if [[ -n "$pg_created" ]]; then
-    PGOPTIONS="-c client_min_messages=warning" psql "$pg_admin_url" -q -v ON_ERROR_STOP=1 \
-      -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true
-    pg_created=""
-  fi
-}
-cleanup() {
-  stop_server
-  drop_pg_db
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+bench_prepare_out
 
 {
-  echo "date:    $(date -Is)"
-  echo "host:    $(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/{print $2}') GiB"
-  echo "os:      $(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), $(uname -r)"
-  echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || echo ' (Rust sources modified)')"
-  echo "rustc:   $(rustc --version)"
-  echo "wrk:     $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  machine_info
   echo "reads:   ${duration} per scenario after ${warmup} warm-up; ${threads} wrk threads; ${conns} connections"
   echo "rush:    clients ${rush_clients}; applications per client ${rush_apps}; limit ${rush_max}s"
   echo "uptime:  $(uptime)"
 } >"$out/machine.txt"
 cat "$out/machine.txt"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # start_server BACKEND LABEL: a fresh database with the demo data and the bench call.
 start_server() {
