@@ -44,9 +44,12 @@ openapi:
 check-openapi: web-deps
 	$(CARGO) run -q -p kechuang -- openapi > target/openapi.json
 	@diff -q target/openapi.json web/openapi.json >/dev/null || { echo "web/openapi.json is out of date: run 'make openapi' and commit"; exit 1; }
-	cd web && npx openapi-typescript ../target/openapi.json -o .schema-check.d.ts >/dev/null && npx prettier --write .schema-check.d.ts >/dev/null
-	@cd web && diff -q .schema-check.d.ts src/shared/api/schema.d.ts >/dev/null; status=$$?; rm -f .schema-check.d.ts; \
-	  [ $$status -eq 0 ] || { echo "web/src/shared/api/schema.d.ts is out of date: run 'make openapi' and commit"; exit 1; }
+	@# Generated under target/, never inside web/: an interrupted check must not leave a
+	@# stray file for the web linter to trip over.
+	cd web && npx openapi-typescript ../target/openapi.json -o ../target/schema-check.d.ts >/dev/null \
+	  && npx prettier --config .prettierrc.json --write ../target/schema-check.d.ts >/dev/null
+	@diff -q target/schema-check.d.ts web/src/shared/api/schema.d.ts >/dev/null \
+	  || { echo "web/src/shared/api/schema.d.ts is out of date: run 'make openapi' and commit"; exit 1; }
 
 ## Browser tests: the real binary with demo data, driven by Chromium
 e2e: web
