@@ -35,6 +35,18 @@ pub async fn save_call(conn: &impl ConnectionTrait, mut model: call::Model) -> D
     Ok(model)
 }
 
+/// The id of the call with this code (without reading its document).
+pub async fn call_id_by_code(conn: &impl ConnectionTrait, code: &str) -> DbResult<Option<Uuid>> {
+    use sea_orm::QuerySelect;
+    Ok(call::Entity::find()
+        .select_only()
+        .column(call::Column::Id)
+        .filter(call::Column::Code.eq(code))
+        .into_tuple::<Uuid>()
+        .one(conn)
+        .await?)
+}
+
 pub async fn call_by_id(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<call::Model>> {
     Ok(call::Entity::find_by_id(id).one(conn).await?)
 }

@@ -586,30 +586,29 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
             "The application changed meanwhile; reload",
         ));
     }
-    let notice_for = |who: &str| Notice {
-        kind: if who == "applicant" { "application.submitted" } else { "application.to_review" },
+    let body_zh = format!("申报书“{}”于 {}（北京时间）提交。", a.title, shanghai_text(now));
+    let body_en = format!("Application \"{}\" was submitted at {} (Beijing time).", a.title, shanghai_text(now));
+    let receipt = Notice {
+        kind: "application.submitted",
         decision: false,
-        title_zh: if who == "applicant" {
-            format!("申报书“{}”已提交至推荐单位", a.title)
-        } else {
-            format!("新的申报书待推荐：“{}”", a.title)
-        },
-        title_en: if who == "applicant" {
-            format!("Application \"{}\" was submitted to the recommending unit", a.title)
-        } else {
-            format!("A new application awaits your recommendation: \"{}\"", a.title)
-        },
-        body_zh: format!("申报书“{}”于 {}（北京时间）提交。", a.title, shanghai_text(now)),
-        body_en: format!("Application \"{}\" was submitted at {} (Beijing time).", a.title, shanghai_text(now)),
-        link: Some(if who == "applicant" {
-            format!("/grants/applications/{}", a.id)
-        } else {
-            "/grants/recommender".to_string()
-        }),
+        title_zh: format!("申报书“{}”已提交至推荐单位", a.title),
+        title_en: format!("Application \"{}\" was submitted to the recommending unit", a.title),
+        body_zh: body_zh.clone(),
+        body_en: body_en.clone(),
+        link: Some(format!("/grants/applications/{}", a.id)),
     };
-    notify(txn, now, &user, notice_for("applicant")).await?;
+    notify(txn, now, &user, receipt).await?;
     for reviewer in kc_db::notifications::active_users_of(txn, a.recommender_id, Role::Recommender.as_str()).await? {
-        notify(txn, now, &reviewer, notice_for("recommender")).await?;
+        let to_review = Notice {
+            kind: "application.to_review",
+            decision: false,
+            title_zh: format!("新的申报书待推荐：“{}”", a.title),
+            title_en: format!("A new application awaits your recommendation: \"{}\"", a.title),
+            body_zh: body_zh.clone(),
+            body_en: body_en.clone(),
+            link: Some("/grants/recommender".to_string()),
+        };
+        notify(txn, now, &reviewer, to_review).await?;
     }
     let mut submitted = a.clone();
     submitted.status = to.as_str().into();

@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
+/// The stored document read afresh (what a save replaces), not through the cache.
 async fn stored(state: &AppState, code: &str) -> ApiResult<Option<Call>> {
     match kc_db::grants::call_by_code(state.db.read(), code).await? {
         Some(m) => serde_json::from_str(&m.document).map(Some).map_err(|_| ApiError::internal()),
@@ -30,7 +31,7 @@ pub async fn get_call(
     _user: CurrentUser,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<axum::Json<Call>> {
-    stored(&state, &code).await?.map(axum::Json).ok_or_else(ApiError::not_found)
+    Ok(axum::Json(super::stored_call_by_code(&state, &code).await?.call.clone()))
 }
 
 /// Creates or replaces the call with this code. Every problem is listed under `errors`
@@ -105,10 +106,6 @@ pub struct ExtensionView {
     pub granted_at: chrono::DateTime<chrono::Utc>,
 }
 
-async fn call_id(state: &AppState, code: &str) -> ApiResult<uuid::Uuid> {
-    Ok(kc_db::grants::call_by_code(state.db.read(), code).await?.ok_or_else(ApiError::not_found)?.id)
-}
-
 /// The per-applicant extensions of a call's submission window.
 #[utoipa::path(get, path = "/admin/calls/{code}/extensions", tag = "grants", params(("code" = String, Path)),
     responses((status = 200, body = Vec<ExtensionView>), (status = 404, body = Problem), (status = 401, body = Problem),
@@ -118,7 +115,8 @@ pub async fn extensions(
     _auth: Authorized<ManageCalls>,
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<axum::Json<Vec<ExtensionView>>> {
-    let rows = kc_db::grants::extensions_of(state.db.read(), call_id(&state, &code).await?).await?;
+    let id = kc_db::grants::call_id_by_code(state.db.read(), &code).await?.ok_or_else(ApiError::not_found)?;
+    let rows = kc_db::grants::extensions_of(state.db.read(), id).await?;
     let ids: Vec<_> = rows.iter().map(|r| r.applicant_id).collect();
     let users = kc_db::identity::users_by_ids(state.db.read(), &ids).await?;
     Ok(axum::Json(
@@ -150,8 +148,8 @@ pub async fn grant_extension(
     ApiPath((code, applicant_id)): ApiPath<(String, uuid::Uuid)>,
     ApiJson(req): ApiJson<GrantExtension>,
 ) -> ApiResult<axum::http::StatusCode> {
-    let call = stored(&state, &code).await?.ok_or_else(ApiError::not_found)?;
-    let id = call_id(&state, &code).await?;
+    let stored = super::stored_call_by_code(&state, &code).await?;
+    let (id, call) = (stored.id, &stored.call);
     let applicant = kc_db::identity::user(state.db.read(), applicant_id)
         .await?
         .filter(|u| kc_core::identity::Role::parse(&u.role).is_some_and(|r| r.is_self_registered()))

@@ -106,6 +106,34 @@ pub(crate) async fn stored_call(
     Ok(stored)
 }
 
+/// The call with this code through the cache; 404 when there is none.
+pub(crate) async fn stored_call_by_code(
+    state: &crate::state::AppState,
+    code: &str,
+) -> crate::error::ApiResult<std::sync::Arc<StoredCall>> {
+    let id =
+        kc_db::grants::call_id_by_code(state.db.read(), code).await?.ok_or_else(crate::error::ApiError::not_found)?;
+    stored_call(state, id).await
+}
+
+/// Chinese category names by (call code, category code) for the calls `ids`.
+pub(crate) async fn category_names(
+    state: &crate::state::AppState,
+    ids: Vec<Uuid>,
+) -> crate::error::ApiResult<std::collections::HashMap<(String, String), String>> {
+    let mut names = std::collections::HashMap::new();
+    let mut ids = ids;
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        let stored = stored_call(state, id).await?;
+        for c in &stored.call.categories {
+            names.insert((stored.code.clone(), c.code.clone()), c.name_zh.clone());
+        }
+    }
+    Ok(names)
+}
+
 /// Call codes by id for the calls `ids` (the distinct calls of a list of applications).
 pub(crate) async fn call_codes(
     state: &crate::state::AppState,

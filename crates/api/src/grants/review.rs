@@ -55,7 +55,7 @@ pub struct Decision {
 async fn filter_of(state: &AppState, q: &QueueQuery, recommender: Option<Uuid>) -> ApiResult<ApplicationFilter> {
     let call_id = match &q.call {
         Some(code) => {
-            Some(kc_db::grants::call_by_code(state.db.read(), code).await?.ok_or_else(ApiError::not_found)?.id)
+            Some(kc_db::grants::call_id_by_code(state.db.read(), code).await?.ok_or_else(ApiError::not_found)?)
         }
         None => None,
     };
@@ -320,20 +320,14 @@ async fn recommendation_documents(
     let unit_id = user.user.org_id.ok_or_else(ApiError::forbidden)?;
     q.status = Some(Status::Recommended.as_str().into());
     let filter = filter_of(state, &q, Some(unit_id)).await?;
-    let items = queue_items(state, kc_db::grants::list_applications(state.db.read(), &filter).await?).await?;
+    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+    let category_names = super::category_names(state, apps.iter().map(|a| a.call_id).collect()).await?;
+    let items = queue_items(state, apps).await?;
     let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.map(|o| o.name).unwrap_or_default();
-    let mut category_names: HashMap<(String, String), String> = HashMap::new();
-    let mut chosen: Option<kc_core::grants::call::Call> = None;
-    for m in kc_db::grants::calls(state.db.read()).await? {
-        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
-            for c in &call.categories {
-                category_names.insert((call.code.clone(), c.code.clone()), c.name_zh.clone());
-            }
-            if q.call.as_deref() == Some(call.code.as_str()) {
-                chosen = Some(call);
-            }
-        }
-    }
+    let chosen = match &q.call {
+        Some(code) => Some(super::stored_call_by_code(state, code).await?),
+        None => None,
+    };
     let rows: Vec<SummaryRow> = items
         .iter()
         .enumerate()
@@ -355,12 +349,12 @@ async fn recommendation_documents(
     let today = state.clock.now().with_timezone(&chrono_tz::Asia::Shanghai).date_naive();
     let titles: Vec<String> = rows.iter().map(|r| r.title.clone()).collect();
     let letter = chosen.as_ref().and_then(|c| {
-        let issuer = c.issuer.as_deref().unwrap_or("科学技术局");
-        recommendation_letter(issuer, &c.title, &unit, &titles, today)
+        let issuer = c.call.issuer.as_deref().unwrap_or("科学技术局");
+        recommendation_letter(issuer, &c.call.title, &unit, &titles, today)
     });
     Ok(RecommendationDocuments {
         letter,
-        table_title: chosen.map_or_else(|| "项目推荐汇总表".to_string(), |c| format!("{}推荐汇总表", c.title)),
+        table_title: chosen.map_or_else(|| "项目推荐汇总表".to_string(), |c| format!("{}推荐汇总表", c.call.title)),
         unit,
         contact: user.user.display_name.clone(),
         phone: user.user.phone.clone().unwrap_or_default(),
@@ -417,8 +411,8 @@ pub async fn quota_use(
     use kc_core::grants::quota::{Filing, Holders, Unit, unit_quota_use};
     let unit_id = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
     let unit = kc_db::identity::organisation(state.db.read(), unit_id).await?.ok_or_else(ApiError::forbidden)?;
-    let model = kc_db::grants::call_by_code(state.db.read(), &q.call).await?.ok_or_else(ApiError::not_found)?;
-    let call: kc_core::grants::call::Call = serde_json::from_str(&model.document).map_err(|_| ApiError::internal())?;
+    let stored = super::stored_call_by_code(&state, &q.call).await?;
+    let call = &stored.call;
     let mut calls = vec![call.code.clone()];
     calls.extend(call.quotas.iter().flat_map(|q| q.calls.iter().flatten().cloned()));
     let holders = Holders { recommender: Some(unit_id.to_string()), calls, ..Holders::default() };
@@ -495,9 +489,9 @@ pub async fn counters(
     _auth: Authorized<IntakeApplications>,
     ApiQuery(q): ApiQuery<CallQuery>,
 ) -> ApiResult<axum::Json<Counters>> {
-    let model = kc_db::grants::call_by_code(state.db.read(), &q.call).await?.ok_or_else(ApiError::not_found)?;
-    let call: kc_core::grants::call::Call = serde_json::from_str(&model.document).map_err(|_| ApiError::internal())?;
-    let filter = ApplicationFilter { call_id: Some(model.id), ..Default::default() };
+    let stored = super::stored_call_by_code(&state, &q.call).await?;
+    let call = &stored.call;
+    let filter = ApplicationFilter { call_id: Some(stored.id), ..Default::default() };
     let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
     let mut total = Counts::default();
     let mut by_category: Vec<CounterRow> = call
@@ -597,14 +591,8 @@ pub async fn bureau_export(
         .map(|o| (o.id, o.name))
         .collect();
     let name = |id: &Uuid| names.get(id).cloned().unwrap_or_default();
-    let mut categories: HashMap<(Uuid, String), String> = HashMap::new();
-    for m in kc_db::grants::calls(state.db.read()).await? {
-        if let Ok(call) = serde_json::from_str::<kc_core::grants::call::Call>(&m.document) {
-            for c in call.categories {
-                categories.insert((m.id, c.code), c.name_zh);
-            }
-        }
-    }
+    let categories = super::category_names(&state, apps.iter().map(|a| a.call_id).collect()).await?;
+    let codes = super::call_codes(&state, apps.iter().map(|a| a.call_id).collect()).await?;
     let rows = apps
         .iter()
         .map(|a| {
@@ -612,7 +600,11 @@ pub async fn bureau_export(
             vec![
                 a.title.clone(),
                 name(&a.org_id),
-                categories.get(&(a.call_id, a.category.clone())).cloned().unwrap_or_else(|| a.category.clone()),
+                codes
+                    .get(&a.call_id)
+                    .and_then(|code| categories.get(&(code.clone(), a.category.clone())))
+                    .cloned()
+                    .unwrap_or_else(|| a.category.clone()),
                 a.subtype.clone(),
                 data["pi"]["name"].as_str().unwrap_or_default().to_string(),
                 format!("{:.2}", data["requested_fen"].as_i64().unwrap_or(0) as f64 / 1_000_000.0),
