@@ -1,6 +1,30 @@
 # Shared by bench/run.sh and bench/rush.sh (sourced after `root` is set): the output
 # directory, stopping the server, dropping the PostgreSQL database, the machine description.
 
+need() { command -v "$1" >/dev/null || { echo "bench needs $1 ($2)" >&2; exit 1; }; }
+
+bench_check_tools() {
+  need wrk "Debian: apt-get install wrk"
+  need curl "Debian: apt-get install curl"
+  need python3 "Debian: apt-get install python3"
+}
+
+# Splits pg_url into pg_db and pg_admin_url and, when PostgreSQL is among `backends`, checks
+# psql and the name: the database is dropped at the end, so only a throw-away kc_bench* name.
+bench_pg_target() {
+  pg_base=${pg_url%%\?*}
+  pg_query=${pg_url#"$pg_base"}
+  pg_db=${pg_base##*/}
+  pg_admin_url="${pg_base%/*}/postgres${pg_query}"
+  if [[ " ${backends[*]} " == *" postgres "* ]]; then
+    need psql "Debian: apt-get install postgresql-client"
+    [[ "$pg_db" =~ ^kc_bench[a-z0-9_]*$ ]] || {
+      echo "KC_BENCH_DB must name a database starting with kc_bench (it is dropped afterwards): $pg_url" >&2
+      exit 1
+    }
+  fi
+}
+
 # Creates bench/out/<stamp>/ (linked as bench/out/latest) and a scratch directory; installs
 # the clean-up traps. Sets: stamp, out, tmp, pid, pg_created.
 bench_prepare_out() {

@@ -23,6 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 case "${1:-}" in
   "") if [[ "${KC_BENCH_PG:-}" == 1 || -n "${KC_BENCH_DB:-}" ]]; then backends=(sqlite postgres); else backends=(sqlite); fi ;;
@@ -40,31 +42,15 @@ threads=2
 login_json='{"login":"admin","password":"Admin#2026kc"}'
 pg_url=${KC_BENCH_DB:-postgres://postgres@127.0.0.1:5432/kc_bench}
 
-need() { command -v "$1" >/dev/null || { echo "bench needs $1 ($2)" >&2; exit 1; }; }
-need wrk "Debian: apt-get install wrk"
-need curl "Debian: apt-get install curl"
-need python3 "Debian: apt-get install python3"
+bench_check_tools
 
-# The PostgreSQL database is dropped at the end, so refuse anything but a throw-away name.
-pg_base=${pg_url%%\?*}
-pg_query=${pg_url#"$pg_base"}
-pg_db=${pg_base##*/}
-pg_admin_url="${pg_base%/*}/postgres${pg_query}"
-if [[ " ${backends[*]} " == *" postgres "* ]]; then
-  need psql "Debian: apt-get install postgresql-client"
-  [[ "$pg_db" =~ ^kc_bench[a-z0-9_]*$ ]] || {
-    echo "KC_BENCH_DB must name a database starting with kc_bench (it is dropped afterwards): $pg_url" >&2
-    exit 1
-  }
-fi
+bench_pg_target
 
 echo "== building the release binary (cargo build --release -p kechuang)"
 cargo build --release -p kechuang
 bin="${CARGO_TARGET_DIR:-$root/target}/release/kechuang"
 [[ -x "$bin" ]] || { echo "no binary at $bin" >&2; exit 1; }
 
-# shellcheck source=bench/common.sh
-source "$root/bench/common.sh"
 bench_prepare_out
 
 {

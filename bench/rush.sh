@@ -31,6 +31,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 case "${1:-all}" in
   sqlite) backends=(sqlite) ;;
@@ -50,22 +52,9 @@ rush_applicants=${KC_RUSH_APPLICANTS:-250}
 scenarios=${KC_BENCH_SCENARIOS:-reads-small reads-large rush}
 pg_url=${KC_BENCH_DB:-postgres://postgres@127.0.0.1:5432/kc_bench_rush}
 
-need() { command -v "$1" >/dev/null || { echo "bench needs $1 ($2)" >&2; exit 1; }; }
-need wrk "Debian: apt-get install wrk"
-need curl "Debian: apt-get install curl"
-need python3 "Debian: apt-get install python3"
+bench_check_tools
 
-pg_base=${pg_url%%\?*}
-pg_query=${pg_url#"$pg_base"}
-pg_db=${pg_base##*/}
-pg_admin_url="${pg_base%/*}/postgres${pg_query}"
-if [[ " ${backends[*]} " == *" postgres "* ]]; then
-  need psql "Debian: apt-get install postgresql-client"
-  [[ "$pg_db" =~ ^kc_bench[a-z0-9_]*$ ]] || {
-    echo "KC_BENCH_DB must name a database starting with kc_bench (it is dropped afterwards): $pg_url" >&2
-    exit 1
-  }
-fi
+bench_pg_target
 
 # Two separate builds: built together, cargo unifies the features of shared dependencies
 # across both packages and rebuilds much of the server's dependency tree in a different
@@ -77,8 +66,6 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release/kechuang"
 loadgen="${CARGO_TARGET_DIR:-$root/target}/release/kc-loadgen"
 [[ -x "$bin" && -x "$loadgen" ]] || { echo "no binaries at $bin / $loadgen" >&2; exit 1; }
 
-# shellcheck source=bench/common.sh
-source "$root/bench/common.sh"
 bench_prepare_out
 
 {
