@@ -249,6 +249,9 @@ permission_marker!(ReadDirectory);
 permission_marker!(RecommendApplications);
 permission_marker!(IntakeApplications);
 permission_marker!(ManageCalls);
+permission_marker!(ManageReview);
+permission_marker!(ScoreReviews);
+permission_marker!(ManageProjects);
 
 /// An authenticated user holding permission `P`: 401 without a login, 403 without `P`.
 pub struct Authorized<P: RequiredPermission> {

@@ -1,34 +1,6 @@
 //! Roles, account states, organisation types and the permission model.
 
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-macro_rules! string_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
 
 string_enum!(
     /// What an account may do. One role per account; organisation scoping comes from
@@ -117,6 +89,13 @@ pub enum Permission {
     IntakeApplications,
     /// Configure calls: categories, windows, quotas, rules, forms.
     ManageCalls,
+    /// Run expert review: the expert pool, rounds, assignment, ranking, funding decisions
+    /// and public notices.
+    ManageReview,
+    /// Score the applications assigned to oneself as an expert.
+    ScoreReviews,
+    /// Sign contracts, record disbursements and close funded projects for the bureau.
+    ManageProjects,
 }
 
 impl Permission {
@@ -130,6 +109,9 @@ impl Permission {
             Permission::RecommendApplications => "grants.application.recommend",
             Permission::IntakeApplications => "grants.application.intake",
             Permission::ManageCalls => "grants.call.manage",
+            Permission::ManageReview => "grants.review.manage",
+            Permission::ScoreReviews => "grants.review.score",
+            Permission::ManageProjects => "grants.project.manage",
         }
     }
 
@@ -142,23 +124,35 @@ impl Permission {
         Permission::RecommendApplications,
         Permission::IntakeApplications,
         Permission::ManageCalls,
+        Permission::ManageReview,
+        Permission::ScoreReviews,
+        Permission::ManageProjects,
     ];
 }
 
 /// The permission table. Bureau admins run the platform; bureau staff work with accounts,
 /// organisations and intake but do not read the mail outbox (it holds reset links);
-/// recommending units recommend; nobody else holds a permission.
+/// recommending units recommend; experts score what they are assigned; nobody else holds a
+/// permission (applicants act on what they own).
 pub fn role_has(role: Role, permission: Permission) -> bool {
     use Permission::*;
     match role {
-        Role::BureauAdmin => permission != RecommendApplications,
+        Role::BureauAdmin => !matches!(permission, RecommendApplications | ScoreReviews),
         Role::BureauStaff => {
             matches!(
                 permission,
-                ManageAccounts | ManageOrganisations | ReadAudit | ReadDirectory | IntakeApplications | ManageCalls
+                ManageAccounts
+                    | ManageOrganisations
+                    | ReadAudit
+                    | ReadDirectory
+                    | IntakeApplications
+                    | ManageCalls
+                    | ManageReview
+                    | ManageProjects
             )
         }
         Role::Recommender => permission == RecommendApplications,
+        Role::Expert => permission == ScoreReviews,
         _ => false,
     }
 }
@@ -205,10 +199,14 @@ mod tests {
 
     #[test]
     fn applicants_and_recommenders_hold_no_admin_permission() {
-        for role in [Role::IndividualApplicant, Role::UnitApplicant, Role::Expert, Role::Concierge] {
+        for role in [Role::IndividualApplicant, Role::UnitApplicant, Role::Concierge] {
             assert!(permissions_of(role).is_empty(), "{role}");
         }
         assert_eq!(permissions_of(Role::Recommender), ["grants.application.recommend"]);
+        assert_eq!(permissions_of(Role::Expert), ["grants.review.score"]);
+        assert!(!role_has(Role::BureauAdmin, Permission::ScoreReviews), "the bureau does not score");
+        assert!(role_has(Role::BureauStaff, Permission::ManageReview));
+        assert!(role_has(Role::BureauStaff, Permission::ManageProjects));
         assert!(!role_has(Role::BureauAdmin, Permission::RecommendApplications));
         assert!(role_has(Role::BureauStaff, Permission::IntakeApplications));
         assert!(role_has(Role::BureauStaff, Permission::ManageAccounts));

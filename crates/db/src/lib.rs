@@ -8,6 +8,8 @@ pub mod grants;
 pub mod identity;
 pub mod notifications;
 pub mod outbox;
+pub mod projects;
+pub mod review;
 
 use std::time::Duration;
 

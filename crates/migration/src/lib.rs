@@ -8,6 +8,7 @@ mod m20261123_000003_applications;
 mod m20261123_000004_attachments;
 mod m20261123_000005_paper_copies;
 mod m20261123_000006_filings_notifications;
+mod m20261123_000007_review_projects;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_attachments::Migration),
             Box::new(m20261123_000005_paper_copies::Migration),
             Box::new(m20261123_000006_filings_notifications::Migration),
+            Box::new(m20261123_000007_review_projects::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ use futures::FutureExt;
 use kc_core::grants::application::{Action, Status, next};
 use kc_core::grants::call::Call;
 use kc_core::grants::eligibility::{self, Facts, RuleOutcome};
+use kc_core::grants::project::{ProjectFacts, ProjectStatus, overdue_count, overdue_days};
 use kc_core::grants::quota::{self, Filing, exceeded};
 use kc_core::grants::window::{WindowState, shanghai_text};
 use kc_core::identity::Role;
@@ -366,8 +367,22 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
     if let Some(age) = age_from_id(&id_number, today) {
         applicant["age"] = serde_json::json!(age);
     }
-    // No funded projects exist yet in this version, so none is overdue.
-    applicant["overdue_projects"] = serde_json::json!(0);
+    let pi = if id_number.is_empty() { a.applicant_id.to_string() } else { id_number.clone() };
+    let funded = kc_db::projects::of_pi_or_organisation(state.db.read(), &pi, org.id).await?;
+    let facts_of = |keep: &dyn Fn(&kc_db::entities::project::Model) -> bool| -> Vec<ProjectFacts> {
+        funded
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| ProjectFacts {
+                due_on: p.due_on,
+                finished: ProjectStatus::parse(&p.status).is_some_and(ProjectStatus::is_finished),
+            })
+            .collect()
+    };
+    let pi_projects = facts_of(&|p| p.pi_key == pi);
+    let org_projects = facts_of(&|p| p.org_id == org.id);
+    applicant["overdue_projects"] = serde_json::json!(overdue_count(&pi_projects, today));
+    applicant["overdue_days"] = serde_json::json!(overdue_days(&pi_projects, today));
     let attachments: Vec<String> = data
         .as_object()
         .map(|m| {
@@ -387,9 +402,9 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
         "registered_capital_fen": org.registered_capital_fen.unwrap_or(0),
         "last_year_revenue_fen": org.last_year_revenue_fen.unwrap_or(0),
         "in_statistics_scope": org.in_statistics_scope, "credit_status": org.credit_status,
+        "overdue_days": overdue_days(&org_projects, today),
         "certifications": certs.iter().filter(|c| c.valid_from <= today && today <= c.valid_until).map(|c| c.kind.clone()).collect::<Vec<_>>(),
     });
-    let pi = if id_number.is_empty() { a.applicant_id.to_string() } else { id_number };
     let filing = Filing {
         call: String::new(),
         category: a.category.clone(),

@@ -1,4 +1,5 @@
-//! The grants context. So far: calls as documents (import, export).
+//! The grants context: calls, applications, recommendation and intake, expert review,
+//! funding decisions and funded projects.
 
 use chrono::{DateTime, Utc};
 use kc_core::grants::call::Call;
@@ -197,8 +198,12 @@ mod tests {
 
 pub mod applications;
 pub mod attachments;
+pub mod awards;
 pub mod calls;
+pub mod experts;
+pub mod projects;
 pub mod review;
+pub mod rounds;
 pub mod timeline;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -235,4 +240,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(review::bureau_export))
         .routes(routes!(review::accept))
         .routes(routes!(review::reject))
+        .merge(experts::router())
+        .merge(rounds::router())
+        .merge(awards::router())
+        .merge(projects::router())
 }

@@ -170,14 +170,7 @@ async fn decide(
             "The application changed meanwhile; refresh",
         ));
     }
-    let action_name = match action {
-        Action::Submit => "submit",
-        Action::Return => "return",
-        Action::Recommend => "recommend",
-        Action::Decline => "decline",
-        Action::Accept => "accept",
-        Action::Reject => "reject",
-    };
+    let action_name = action.as_str();
     kc_db::audit::append(
         &txn,
         now,
@@ -626,6 +619,8 @@ fn status_zh(status: &str) -> &'static str {
         Some(Status::Declined) => "未推荐",
         Some(Status::Accepted) => "已受理",
         Some(Status::Rejected) => "未受理",
+        Some(Status::Awarded) => "已立项",
+        Some(Status::NotFunded) => "未立项",
         None => "未知",
     }
 }

@@ -1,61 +1,40 @@
-//! The life of an application up to the bureau's intake check (APP-1, APP-2, APP-4).
+//! The life of an application from draft to the funding decision (APP-1, APP-2, APP-4,
+//! APP-7); the funded project's own life is in `project`.
 
-use serde::{Deserialize, Serialize};
+string_enum!(
+    Status {
+        Draft = "draft",
+        Submitted = "submitted",
+        Returned = "returned",
+        Recommended = "recommended",
+        Declined = "declined",
+        Accepted = "accepted",
+        Rejected = "rejected",
+        /// 立项: funded; a project follows.
+        Awarded = "awarded",
+        /// Reviewed and not funded.
+        NotFunded = "not_funded",
+    }
+);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Submitted,
-    Returned,
-    Recommended,
-    Declined,
-    Accepted,
-    Rejected,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Submit,
-    Return,
-    Recommend,
-    Decline,
-    Accept,
-    Reject,
-}
+string_enum!(
+    Action {
+        Submit = "submit",
+        Return = "return",
+        Recommend = "recommend",
+        Decline = "decline",
+        Accept = "accept",
+        Reject = "reject",
+        Award = "award",
+        NotFund = "not_fund",
+    }
+);
 
 impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Returned => "returned",
-            Status::Recommended => "recommended",
-            Status::Declined => "declined",
-            Status::Accepted => "accepted",
-            Status::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Status> {
-        [
-            Status::Draft,
-            Status::Submitted,
-            Status::Returned,
-            Status::Recommended,
-            Status::Declined,
-            Status::Accepted,
-            Status::Rejected,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-
     /// The statuses whose applications count against quotas: filed and not turned down.
     /// (A returned application is counted again when it is resubmitted.)
-    pub fn counted_by_quotas() -> [&'static str; 3] {
-        [Status::Submitted.as_str(), Status::Recommended.as_str(), Status::Accepted.as_str()]
+    pub fn counted_by_quotas() -> [&'static str; 4] {
+        [Status::Submitted.as_str(), Status::Recommended.as_str(), Status::Accepted.as_str(), Status::Awarded.as_str()]
     }
 
     /// Whether the applicant may still edit the application.
@@ -65,7 +44,7 @@ impl Status {
 
     /// Whether the application counts against quotas (filed and not finally refused).
     pub fn counts_for_quota(self) -> bool {
-        matches!(self, Status::Submitted | Status::Recommended | Status::Accepted)
+        matches!(self, Status::Submitted | Status::Recommended | Status::Accepted | Status::Awarded)
     }
 }
 
@@ -81,6 +60,8 @@ pub fn next(status: Status, action: Action) -> Option<Status> {
         (Submitted, Decline) => Some(Declined),
         (Recommended, Accept) => Some(Accepted),
         (Recommended, Reject) => Some(Rejected),
+        (Accepted, Award) => Some(Awarded),
+        (Accepted, NotFund) => Some(NotFunded),
         _ => None,
     }
 }
@@ -96,14 +77,24 @@ mod tests {
             s = next(s, a).unwrap();
         }
         assert_eq!(s, Status::Accepted);
+        assert_eq!(next(s, Action::Award), Some(Status::Awarded));
+        assert_eq!(next(s, Action::NotFund), Some(Status::NotFunded));
+        assert_eq!(next(Status::Recommended, Action::Award), None, "only accepted applications are funded");
     }
 
     #[test]
     fn declined_and_rejected_are_final() {
-        for final_state in [Status::Declined, Status::Rejected, Status::Accepted] {
-            for a in
-                [Action::Submit, Action::Return, Action::Recommend, Action::Decline, Action::Accept, Action::Reject]
-            {
+        for final_state in [Status::Declined, Status::Rejected, Status::Awarded, Status::NotFunded] {
+            for a in [
+                Action::Submit,
+                Action::Return,
+                Action::Recommend,
+                Action::Decline,
+                Action::Accept,
+                Action::Reject,
+                Action::Award,
+                Action::NotFund,
+            ] {
                 assert_eq!(next(final_state, a), None, "{final_state:?} {a:?}");
             }
         }

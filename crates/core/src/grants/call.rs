@@ -9,6 +9,7 @@ use super::bonus::BonusRule;
 use super::eligibility::{self, EligibilityRule};
 use super::form::FormDefinition;
 use super::quota::Quota;
+use super::review::ReviewRules;
 use super::window::Window;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +91,19 @@ pub struct Call {
     /// Rules every application of the call must meet, before its sub-type's own.
     #[serde(default)]
     pub eligibility: Vec<EligibilityRule>,
+    /// How experts review the call's applications; without it the call has no review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewRules>,
+    /// The forms of the funded project's reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<ReportForms>,
+}
+
+/// The mid-term and completion report forms, filled with the same form engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportForms {
+    pub midterm: FormDefinition,
+    pub completion: FormDefinition,
 }
 
 impl Call {
@@ -132,6 +146,20 @@ impl Call {
                 if s.max_funding_fen <= 0 || s.max_funded == 0 {
                     problems.push(format!("{}/{}: caps must be positive", c.code, s.code));
                 }
+            }
+        }
+        if let Some(review) = &self.review {
+            problems.extend(review.score_sheet.problems());
+            if review.experts_per_application == 0 || review.max_load == 0 {
+                problems.push("review: experts per application and the load cap must be positive".to_string());
+            }
+        }
+        if let Some(reports) = &self.reports {
+            for p in reports.midterm.problems() {
+                problems.push(format!("mid-term report form: {p}"));
+            }
+            for p in reports.completion.problems() {
+                problems.push(format!("completion report form: {p}"));
             }
         }
         for q in &self.quotas {
@@ -215,6 +243,8 @@ mod tests {
             }],
             quotas: vec![],
             eligibility: vec![],
+            review: None,
+            reports: None,
         }
     }
 

@@ -9,4 +9,6 @@ mod grants;
 mod identity;
 mod notifications;
 mod openapi;
+mod projects;
+mod review_rounds;
 mod support;

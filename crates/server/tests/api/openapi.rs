@@ -75,6 +75,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("POST", "/me/notifications/read-all"),
     ("GET", "/me/notification-preferences"),
     ("PUT", "/me/notification-preferences"),
+    // Expert pool and review rounds (experts.rs, rounds.rs).
+    // End of expert pool and review rounds.
+    // Funding decisions and projects (awards.rs, projects.rs).
+    // End of funding decisions and projects.
 ];
 
 fn documented(doc: &Value) -> Vec<(String, String)> {

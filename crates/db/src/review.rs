@@ -1,0 +1,2 @@
+//! Repository functions for expert review: the expert pool, rounds, assignments, scores
+//! and random draws.

@@ -1,0 +1,1 @@
+//! Funding decisions, public notice, award and the funded project over HTTP.

@@ -1,0 +1,1 @@
+//! Expert pool, review rounds, assignment, scoring and ranking over HTTP.
