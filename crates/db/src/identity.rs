@@ -184,6 +184,20 @@ pub async fn user(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<user
     Ok(user::Entity::find_by_id(id).one(conn).await?)
 }
 
+/// The accounts belonging to an organisation, oldest first.
+pub async fn users_of_organisation(conn: &impl ConnectionTrait, org_id: Uuid) -> DbResult<Vec<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::OrgId.eq(org_id))
+        .order_by_asc(user::Column::CreatedAt)
+        .all(conn)
+        .await?)
+}
+
+/// The organisation with exactly this name, if one.
+pub async fn organisation_by_name(conn: &impl ConnectionTrait, name: &str) -> DbResult<Option<organisation::Model>> {
+    Ok(organisation::Entity::find().filter(organisation::Column::Name.eq(name)).one(conn).await?)
+}
+
 pub async fn users_by_ids(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<user::Model>> {
     if ids.is_empty() {
         return Ok(Vec::new());

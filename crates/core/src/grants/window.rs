@@ -50,6 +50,11 @@ pub fn shanghai(local: NaiveDateTime) -> Option<DateTime<Utc>> {
     }
 }
 
+/// The calendar date in Asia/Shanghai at `t` (what "today" means for dates officials use).
+pub fn shanghai_date(t: DateTime<Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&Shanghai).date_naive()
+}
+
 /// How the server shows a time to users.
 pub fn shanghai_text(t: DateTime<Utc>) -> String {
     t.with_timezone(&Shanghai).format("%Y-%m-%d %H:%M:%S").to_string()
@@ -62,6 +67,13 @@ mod tests {
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32, s: u32) -> DateTime<Utc> {
         shanghai(NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, s).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_shanghai_date_turns_at_16_00_utc() {
+        let before = local(2021, 4, 15, 23, 59, 59);
+        assert_eq!(shanghai_date(before), NaiveDate::from_ymd_opt(2021, 4, 15).unwrap());
+        assert_eq!(shanghai_date(before + Duration::seconds(1)), NaiveDate::from_ymd_opt(2021, 4, 16).unwrap());
     }
 
     fn zigong() -> Window {

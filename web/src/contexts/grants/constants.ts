@@ -1,6 +1,9 @@
 export const PERMISSIONS = {
   recommend: 'grants.application.recommend',
   intake: 'grants.application.intake',
+  manageReview: 'grants.review.manage',
+  score: 'grants.review.score',
+  manageProjects: 'grants.project.manage',
 } as const
 
 /** Applicants have no permission code: the menu shows "我的申报" by role. */
@@ -29,4 +32,6 @@ export const STATUS_TAG: Record<string, 'info' | 'primary' | 'success' | 'warnin
   declined: 'danger',
   accepted: 'success',
   rejected: 'danger',
+  awarded: 'success',
+  not_funded: 'info',
 }

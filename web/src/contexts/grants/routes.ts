@@ -4,6 +4,8 @@ import type { RouteRecordRaw } from 'vue-router'
 import '@/shared/route-meta'
 
 import { APPLICANT_ROLES, PERMISSIONS } from './constants'
+import projectRoutes from './projectRoutes'
+import reviewRoutes from './reviewRoutes'
 import { CALL_MANAGE } from './utils/callConfig'
 
 const routes: RouteRecordRaw[] = [
@@ -68,6 +70,8 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { permission: CALL_MANAGE, titleKey: 'grants.calls.editTitle' },
   },
+  ...reviewRoutes,
+  ...projectRoutes,
 ]
 
 export default routes
