@@ -92,6 +92,45 @@ export interface CallDocument {
   categories: Category[]
   quotas?: unknown[]
   eligibility?: unknown[]
+  review?: ReviewRules | null
+  reports?: { midterm: FormDefinition; completion: FormDefinition } | null
+}
+
+/** A level an expert may pick instead of typing a number (review.rs `Descriptor`). */
+export interface Descriptor {
+  points: number
+  label_zh: string
+  label_en: string
+}
+
+/** One line of a score sheet: 0..max points, worth `weight` of 100. */
+export interface Criterion {
+  code: string
+  label_zh: string
+  label_en: string
+  weight: number
+  max: number
+  descriptors?: Descriptor[]
+}
+
+export interface ScoreSheet {
+  criteria: Criterion[]
+  /** Hundredths of a point: a total below this needs a comment. */
+  comment_required_below?: number | null
+  comment_always_required?: boolean
+}
+
+/** How a call reviews its applications (review.rs `ReviewRules`). */
+export interface ReviewRules {
+  score_sheet: ScoreSheet
+  threshold_centipoints: number
+  threshold_includes_bonus?: boolean
+  site_visit_threshold_fen?: number | null
+  experts_per_application: number
+  max_load: number
+  trim?: number
+  avoid_same_recommender?: boolean
+  field_key?: string | null
 }
 
 /** The person keys the server's schema accepts (form.rs `FieldKind::Person`). */
