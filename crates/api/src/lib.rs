@@ -9,6 +9,7 @@ pub mod grants;
 pub mod identity;
 pub mod services;
 pub mod settings;
+pub mod showcase;
 pub mod state;
 pub mod web;
 

@@ -25,6 +25,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Experts with reviews still to hand in are reminded this many hours before a round's
+    /// deadline (again at most daily); 0 turns the automatic reminder off.
+    pub review_reminder_hours: i64,
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub storage: StorageSettings,
@@ -82,6 +85,7 @@ impl Default for Settings {
             log_format: "text".into(),
             public_url: None,
             trust_forwarded_for: false,
+            review_reminder_hours: 48,
             auth: AuthSettings::default(),
             mail: MailSettings::default(),
             storage: StorageSettings::default(),

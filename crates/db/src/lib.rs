@@ -201,3 +201,18 @@ where
         page.page += 1;
     }
 }
+
+/// Inserts one row of any entity (the demo loaders write rows the way a finished workflow
+/// would have left them).
+pub async fn insert_model<M, A>(conn: &impl ConnectionTrait, model: M) -> DbResult<()>
+where
+    M: sea_orm::IntoActiveModel<A>,
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    use sea_orm::EntityTrait;
+    <A::Entity as EntityTrait>::insert(model.into_active_model())
+        .exec_without_returning(conn)
+        .await
+        .map_err(DbError::classify)?;
+    Ok(())
+}

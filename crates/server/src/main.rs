@@ -186,11 +186,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Reminds experts of reviews due soon, every ten minutes, until shutdown.
+async fn review_reminders(state: kc_api::AppState, lead: chrono::Duration, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match kc_api::grants::rounds::remind_before_deadlines(&state, lead).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(experts = n, "review reminders sent"),
+            Err(e) => tracing::warn!(error = ?e, "review reminder pass failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(600)) => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = kc_api::connect(&settings).await.context("opening the database")?;
     if settings.demo {
         let (orgs, users) = kc_api::demo::load(&db).await.context("loading demo data")?;
         tracing::info!(orgs, users, "demo data loaded");
+        if kc_api::showcase::load(&db).await.context("loading the review and project showcase")? {
+            tracing::info!(call = kc_api::showcase::SHOWCASE_CALL, "review and project showcase loaded");
+        }
     }
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let mut jobs = Vec::new();
@@ -217,6 +235,10 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         None => kc_storage::Storage::local(&settings.data_dir.join("files")).context("opening the file store")?,
     };
     let state = kc_api::AppState::new(db.clone(), settings.clone(), Arc::new(SystemClock), storage);
+    if settings.review_reminder_hours > 0 {
+        let lead = chrono::Duration::hours(settings.review_reminder_hours);
+        jobs.push(tokio::spawn(review_reminders(state.clone(), lead, shutdown_rx.clone())));
+    }
     let app = kc_api::app(state);
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await

@@ -16,6 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub settings: Settings,
+    /// The app's state, for running background passes (reminders) in tests.
+    pub state: kc_api::AppState,
     /// The directory holding the SQLite file (kept alive for the test's duration).
     pub dir: tempfile::TempDir,
     server: tokio::task::JoinHandle<()>,
@@ -73,11 +75,11 @@ impl TestApp {
         let state = kc_api::AppState::new(db.clone(), settings.clone(), clock, storage);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("addr: {e}"));
-        let app = kc_api::app(state);
+        let app = kc_api::app(state.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await;
         });
-        TestApp { base: format!("http://{addr}"), db, settings, dir, server }
+        TestApp { base: format!("http://{addr}"), db, settings, state, dir, server }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -254,7 +254,8 @@ pub async fn start_application(
     Ok((StatusCode::CREATED, axum::Json(view(&a, &call.code))))
 }
 
-/// The application if `current` may see it: its applicant, its recommender, or the bureau.
+/// The application if `current` may see it: its applicant, its recommender, the bureau, or
+/// an expert assigned to review it (unless they declared a conflict or abstained).
 /// Anyone else is told it does not exist.
 pub(crate) async fn visible(
     state: &AppState,
@@ -264,7 +265,9 @@ pub(crate) async fn visible(
     let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
     let allowed = a.applicant_id == current.user.id
         || current.role.is_bureau()
-        || (current.role == Role::Recommender && current.user.org_id == Some(a.recommender_id));
+        || (current.role == Role::Recommender && current.user.org_id == Some(a.recommender_id))
+        || (current.role == Role::Expert
+            && kc_db::review::reviews_application(state.db.read(), current.user.id, a.id).await?);
     if !allowed {
         return Err(ApiError::not_found());
     }

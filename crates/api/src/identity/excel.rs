@@ -335,3 +335,146 @@ pub(crate) fn application_list(rows: Vec<Vec<String>>) -> ApiResult<Response> {
     ];
     Ok(download(sheet("申报项目", &headers, rows)?, "申报项目列表.xlsx"))
 }
+
+/// The ranking of a review round (评审排序表).
+pub(crate) fn review_ranking(round_name: &str, rows: Vec<Vec<String>>) -> ApiResult<Response> {
+    let headers = [
+        ("排名", 8.0),
+        ("项目名称", 36.0),
+        ("申报单位", 30.0),
+        ("子类", 10.0),
+        ("申请经费（万元）", 16.0),
+        ("评审份数", 10.0),
+        ("专家评分", 12.0),
+        ("加分", 8.0),
+        ("加分依据", 20.0),
+        ("最终得分", 12.0),
+        ("达到分数线", 12.0),
+        ("现场考评", 12.0),
+        ("拟资助（万元）", 14.0),
+    ];
+    Ok(download(sheet("评审排序", &headers, rows)?, &format!("{round_name}评审排序表.xlsx")))
+}
+
+/// The task contract (任务合同书) as a workbook: a title row, then one labelled row per
+/// item (label, value) and a disbursement sheet when money was paid.
+pub(crate) fn contract_workbook(
+    title: &str,
+    items: &[(&str, String)],
+    disbursements: &[(String, String, String)],
+) -> ApiResult<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("任务合同书").map_err(xlsx_error)?;
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    ws.set_column_width(0, 22).map_err(xlsx_error)?;
+    ws.set_column_width(1, 80).map_err(xlsx_error)?;
+    ws.write_string_with_format(0, 0, title, &bold).map_err(xlsx_error)?;
+    for (r, (label, value)) in items.iter().enumerate() {
+        let r = r as u32 + 2;
+        ws.write_string_with_format(r, 0, *label, &bold).map_err(xlsx_error)?;
+        ws.write_string_with_format(r, 1, value, &wrap).map_err(xlsx_error)?;
+    }
+    if !disbursements.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("拨款记录").map_err(xlsx_error)?;
+        for (c, (h, w)) in [("拨款日期", 14.0), ("金额（万元）", 14.0), ("备注", 40.0)].iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold).map_err(xlsx_error)?;
+            ws.set_column_width(c as u16, *w).map_err(xlsx_error)?;
+        }
+        for (r, (on, amount, note)) in disbursements.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, on).map_err(xlsx_error)?;
+            ws.write_string(r, 1, amount).map_err(xlsx_error)?;
+            ws.write_string(r, 2, note).map_err(xlsx_error)?;
+        }
+    }
+    wb.save_to_buffer().map_err(xlsx_error)
+}
+
+const EXPERT_HEADERS: [(&str, f64); 9] = [
+    ("姓名", 12.0),
+    ("登录账号（可空）", 16.0),
+    ("单位统一社会信用代码", 24.0),
+    ("职称", 14.0),
+    ("专业领域代码（多个用逗号分隔）", 30.0),
+    ("近期合作者（多个用逗号分隔）", 30.0),
+    ("手机", 14.0),
+    ("邮箱", 24.0),
+    ("可参评（是/否）", 14.0),
+];
+
+/// The Excel template for importing experts into the pool.
+pub(crate) fn expert_template() -> ApiResult<Response> {
+    let example = vec![vec![
+        "张三".into(),
+        "zhangsan".into(),
+        "91510300MA62XXXXXX".into(),
+        "教授".into(),
+        "health,biomed".into(),
+        "李四,王五".into(),
+        "13800000000".into(),
+        "zhangsan@example.com".into(),
+        "是".into(),
+    ]];
+    Ok(download(sheet("专家导入", &EXPERT_HEADERS, example)?, "专家导入模板.xlsx"))
+}
+
+/// One data row of an expert import file.
+pub(crate) struct ExpertRow {
+    /// The spreadsheet's row number, as the clerk sees it.
+    pub line: usize,
+    pub name: String,
+    pub username: Option<String>,
+    pub credit_code: Option<String>,
+    pub title: String,
+    pub fields: Vec<String>,
+    pub collaborators: Vec<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// `None` when the cell is neither 是/否 nor yes/no.
+    pub available: Option<bool>,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、', ';', '；']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+pub(crate) fn read_expert_rows(bytes: &[u8]) -> ApiResult<Vec<ExpertRow>> {
+    let unreadable = || {
+        ApiError::field(
+            "file",
+            "unreadable",
+            "无法读取该文件，请使用导入模板（.xlsx）",
+            "This file cannot be read; use the import template (.xlsx)",
+        )
+    };
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.to_vec())).map_err(|_| unreadable())?;
+    let range = wb.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate().skip(1) {
+        let values: Vec<String> = (0..EXPERT_HEADERS.len()).map(|c| cell(row, c)).collect();
+        if values.iter().all(String::is_empty) {
+            continue;
+        }
+        let opt = |s: &String| Some(s.clone()).filter(|s| !s.is_empty());
+        rows.push(ExpertRow {
+            line: i + 1,
+            name: values[0].clone(),
+            username: opt(&values[1]),
+            credit_code: opt(&values[2]),
+            title: values[3].clone(),
+            fields: split_list(&values[4]),
+            collaborators: split_list(&values[5]),
+            phone: opt(&values[6]),
+            email: opt(&values[7]),
+            available: match values[8].to_lowercase().as_str() {
+                "" | "是" | "yes" | "y" | "true" => Some(true),
+                "否" | "no" | "n" | "false" => Some(false),
+                _ => None,
+            },
+        });
+    }
+    Ok(rows)
+}
