@@ -379,7 +379,9 @@ async fn load_project(
     )
     .await?;
     let awarded_on = shanghai_date(awarded_at);
+    let due = due_on(awarded_on, subtype.period_months);
     let project_id = Uuid::now_v7();
+    let contract_no = crate::grants::awards::contract_no(&call.code, &category.code, project_id);
     kc_db::insert_model(
         conn,
         project::Model {
@@ -392,18 +394,18 @@ async fn load_project(
             pi_key: "510302198203150318".into(),
             pi_name: "孙海峰".into(),
             title: title.into(),
-            contract_no: format!("{}-transfer-{}", call.code, &project_id.simple().to_string()[24..]),
+            contract_no: contract_no.clone(),
             awarded_fen: 30_000_000,
             status: "contracted".into(),
             contract_status: "signed".into(),
             contract_data: json!({
-                "project_name": title, "organisation": org_name, "pi_name": "孙海峰",
-                "period": "2026-10-01 至 2028-09-30", "amount_fen": 30_000_000,
+                "contract_no": contract_no, "project_name": title, "organisation": org_name, "pi_name": "孙海峰",
+                "start_date": awarded_on, "end_date": due, "amount_fen": 30_000_000,
                 "targets": data["targets"], "summary": data["summary"],
             })
             .to_string(),
             awarded_on,
-            due_on: due_on(awarded_on, subtype.period_months),
+            due_on: due,
             closed_at: None,
             created_at: awarded_at,
             updated_at: now - Duration::days(10),

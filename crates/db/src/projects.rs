@@ -69,6 +69,20 @@ pub async fn site_visits_of(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResu
         .await?)
 }
 
+/// The funding decisions of these applications.
+pub async fn funding_decisions_of(
+    conn: &impl ConnectionTrait,
+    application_ids: &[Uuid],
+) -> DbResult<Vec<funding_decision::Model>> {
+    if application_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(funding_decision::Entity::find()
+        .filter(funding_decision::Column::ApplicationId.is_in(application_ids.iter().copied()))
+        .all(conn)
+        .await?)
+}
+
 /// Records (or replaces) the on-site evaluation of an application.
 pub async fn save_site_visit(conn: &impl ConnectionTrait, m: site_visit::Model) -> DbResult<()> {
     use site_visit::Column as C;

@@ -6,10 +6,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::entities::{
-    expert, funding_decision, random_draw, review_assignment, review_field, review_round, review_score_version,
-    site_visit,
-};
+use crate::entities::{expert, random_draw, review_assignment, review_field, review_round, review_score_version};
 use crate::{DbError, DbResult, like_pattern};
 
 /// A contains-search with `%` and `_` taken literally.
@@ -334,26 +331,3 @@ pub async fn draws_of_round(conn: &impl ConnectionTrait, round_id: Uuid) -> DbRe
 }
 
 // ---------- what the ranking reads of the funding stage ----------
-
-pub async fn site_visits_of(conn: &impl ConnectionTrait, application_ids: &[Uuid]) -> DbResult<Vec<site_visit::Model>> {
-    if application_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(site_visit::Entity::find()
-        .filter(site_visit::Column::ApplicationId.is_in(application_ids.iter().copied()))
-        .all(conn)
-        .await?)
-}
-
-pub async fn funding_decisions_of(
-    conn: &impl ConnectionTrait,
-    application_ids: &[Uuid],
-) -> DbResult<Vec<funding_decision::Model>> {
-    if application_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(funding_decision::Entity::find()
-        .filter(funding_decision::Column::ApplicationId.is_in(application_ids.iter().copied()))
-        .all(conn)
-        .await?)
-}

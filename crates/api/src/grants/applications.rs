@@ -364,7 +364,7 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
     let recommender =
         kc_db::identity::organisation(state.db.read(), a.recommender_id).await?.ok_or_else(ApiError::internal)?;
     let certs = kc_db::identity::certifications_of(state.db.read(), &[org.id]).await?;
-    let today = now.date_naive();
+    let today = kc_core::grants::window::shanghai_date(now);
     let mut applicant = data.get("pi").cloned().filter(|p| p.is_object()).unwrap_or_else(|| serde_json::json!({}));
     let id_number = applicant.get("id_number").and_then(|v| v.as_str()).unwrap_or_default().to_string();
     if let Some(age) = age_from_id(&id_number, today) {

@@ -682,27 +682,6 @@ pub async fn public_notice_detail(
 
 // ---- objections ---------------------------------------------------------------------
 
-/// The registration throttle (the per-address budget of unauthenticated attempts, shared
-/// with log-in and registration) applied to public objections.
-fn throttle(state: &AppState, ip: Option<std::net::IpAddr>) -> ApiResult<()> {
-    use governor::clock::{Clock as _, DefaultClock};
-    if let Some(ip) = ip
-        && let Err(not_until) = state.login_limiter.check_key(&ip)
-    {
-        let wait = not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1);
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("操作过于频繁，请 {wait} 秒后再试"),
-            format!("Too many attempts from your address; try again in {wait} seconds"),
-        )
-        .with("retry_after_seconds", wait);
-        e.retry_after = Some(wait);
-        return Err(e);
-    }
-    Ok(())
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewObjection {
     pub submitter_name: String,
@@ -766,7 +745,7 @@ pub async fn raise_objection(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<NewObjection>,
 ) -> ApiResult<(StatusCode, axum::Json<ObjectionReceipt>)> {
-    throttle(&state, ip)?;
+    crate::identity::session::throttle(&state, ip)?;
     let n = kc_db::projects::notice(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
     let now = state.clock.now();
     if n.status != "open" || now > n.objections_until {
@@ -983,6 +962,13 @@ pub struct AwardedProject {
     pub awarded_fen: i64,
 }
 
+/// A task contract's number: call, category and the last six hex digits of the project id
+/// (unique without a sequence, which distributed databases lack).
+pub(crate) fn contract_no(call: &str, category: &str, project_id: Uuid) -> String {
+    let simple = project_id.simple().to_string().to_uppercase();
+    format!("{call}-{category}-{}", &simple[simple.len() - 6..])
+}
+
 /// The task contract's starting text, generated from the application.
 fn contract_data(
     a: &application::Model,
@@ -1078,8 +1064,7 @@ pub async fn award_notice(
         }
         let (_, subtype) = call.call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
         let project_id = Uuid::now_v7();
-        let simple = project_id.simple().to_string().to_uppercase();
-        let contract_no = format!("{}-{}-{}", call.code, a.category, &simple[simple.len() - 6..]);
+        let contract_no = contract_no(&call.code, &a.category, project_id);
         let due = due_on(awarded_on, subtype.period_months);
         let org = orgs.get(&a.org_id).cloned().unwrap_or_default();
         let data = app_data(a);

@@ -1268,9 +1268,9 @@ async fn ranking_rows(state: &AppState, data: &RoundData) -> ApiResult<Vec<Ranki
     let ranked = data.rank(state).await?;
     let ids: Vec<Uuid> = data.apps.iter().map(|a| a.id).collect();
     let visits: HashSet<Uuid> =
-        kc_db::review::site_visits_of(state.db.read(), &ids).await?.into_iter().map(|v| v.application_id).collect();
+        kc_db::projects::site_visits_of(state.db.read(), &ids).await?.into_iter().map(|v| v.application_id).collect();
     let decisions: HashMap<Uuid, kc_db::entities::funding_decision::Model> =
-        kc_db::review::funding_decisions_of(state.db.read(), &ids)
+        kc_db::projects::funding_decisions_of(state.db.read(), &ids)
             .await?
             .into_iter()
             .map(|d| (d.application_id, d))

@@ -8,7 +8,7 @@ pub mod mail;
 mod organisations;
 mod public;
 mod records;
-mod session;
+pub(crate) mod session;
 mod tokens;
 
 use std::collections::HashMap;
