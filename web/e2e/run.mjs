@@ -7,7 +7,9 @@
 // suggested recommending unit → login says "pending" → the demo bureau admin approves the
 // account in the approval queue → logs out → the applicant logs in and sees /me "active".
 // Screenshots of every step go to ../target/e2e/<viewport>-<step>.png.
-// Then the grants scenario (grants.mjs): apply → recommend → accept, screenshots grants-*.png.
+// Then the grants scenario (grants.mjs): apply → recommend → accept, screenshots grants-*.png;
+// and the funding/project scenario (projects.mjs) on the demo's showcase call: publish the
+// public notice, read it signed out, record a completion review (projects-*.png).
 
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
 import { runGrants } from './grants.mjs'
+import { runProjects } from './projects.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const BASE_URL = (process.env.KC_E2E_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
@@ -333,18 +336,21 @@ async function main() {
         process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`)
       }
     }
-    if (process.env.KC_E2E_SKIP_GRANTS !== '1') {
+    const options = { baseUrl: BASE_URL, outDir: OUT_DIR, timeout: TIMEOUT, admin: ADMIN, log }
+    // Each later stage runs on the demo's showcase call, so one failing does not stop the next.
+    const stages = [
+      ['grants', runGrants],
+      ['projects', runProjects],
+    ]
+    for (const [name, run] of stages) {
+      if (process.env.KC_E2E_SKIP_GRANTS === '1') break
       try {
-        await runGrants(browser, {
-          baseUrl: BASE_URL,
-          outDir: OUT_DIR,
-          timeout: TIMEOUT,
-          admin: ADMIN,
-          log,
-        })
+        await run(browser, options)
       } catch (error) {
         failed = true
-        process.stderr.write(`✗ ${error instanceof Error ? error.message : String(error)}\n`)
+        process.stderr.write(
+          `✗ ${name}: ${error instanceof Error ? error.message : String(error)}\n`,
+        )
       }
     }
   } finally {

@@ -35,3 +35,36 @@ export const STATUS_TAG: Record<string, 'info' | 'primary' | 'success' | 'warnin
   awarded: 'success',
   not_funded: 'info',
 }
+
+/** The showcase call (demo data with review, decisions and a funded project). */
+export const SHOWCASE_CALL = 'zg2026'
+
+/** Tag colours of project, contract, report, decision, notice and objection states. */
+export const PROJECT_TAG: Record<string, 'info' | 'primary' | 'success' | 'warning' | 'danger'> = {
+  awarded: 'primary',
+  contracted: 'success',
+  closed: 'info',
+  terminated: 'danger',
+  draft: 'info',
+  submitted: 'primary',
+  endorsed: 'warning',
+  signed: 'success',
+  returned: 'warning',
+  passed: 'success',
+  failed: 'danger',
+  proposed: 'warning',
+  withdrawn: 'info',
+  open: 'warning',
+  upheld: 'danger',
+  dismissed: 'info',
+}
+
+/** Tag colours of review assignment and round states. */
+export const REVIEW_TAG: Record<string, 'info' | 'primary' | 'success' | 'warning' | 'danger'> = {
+  assigned: 'warning',
+  submitted: 'success',
+  conflict: 'info',
+  abstained: 'info',
+  open: 'primary',
+  closed: 'info',
+}

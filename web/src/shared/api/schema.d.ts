@@ -248,6 +248,28 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/admin/applications/{id}/funding': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /**
+     * Propose the funding of an accepted application. Refused with every reason when it
+     *     breaks the sub-type's caps (number funded, money per project), is below the review
+     *     threshold or needs an on-site evaluation first.
+     */
+    put: operations['propose_funding']
+    post?: never
+    /** Withdraw a proposed funding before the award. */
+    delete: operations['withdraw_funding']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/admin/applications/{id}/reject': {
     parameters: {
       query?: never
@@ -258,6 +280,24 @@ export interface paths {
     get?: never
     put?: never
     post: operations['reject']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/applications/{id}/site-visit': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The on-site evaluation recorded for an application (null when none). */
+    get: operations['get_site_visit']
+    /** Record (or correct) the on-site evaluation (现场考评) of an accepted application. */
+    put: operations['put_site_visit']
+    post?: never
     delete?: never
     options?: never
     head?: never
@@ -338,6 +378,165 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/admin/calls/{code}/funding': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The proposed and final funding of every application of a call. */
+    get: operations['call_funding']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/calls/{code}/notices': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The notices of a call, newest first. */
+    get: operations['call_notices']
+    put?: never
+    /** Publish (公示) every proposed funding of the call not yet on a notice. */
+    post: operations['publish_notice']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/experts': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The expert pool, filtered by name or organisation and by field. */
+    get: operations['list_experts']
+    put?: never
+    /** Add an expert to the pool. */
+    post: operations['create_expert']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/experts/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Import experts from Excel: all rows are added, or none (errors name row and column). */
+    post: operations['import_experts']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/experts/template': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The Excel template for importing experts. */
+    get: operations['expert_template']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/experts/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Change an expert of the pool. */
+    put: operations['update_expert']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/notices/{id}/award': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Award (立项) the proposed funding of a notice once its objection period is over and
+     *     every objection is resolved: projects are created, the others of its categories are
+     *     not funded, the notice closes.
+     */
+    post: operations['award_notice']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/notices/{id}/objections': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The objections raised on a notice. */
+    get: operations['notice_objections']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/objections/{id}/resolve': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Resolve an objection; an upheld objection withdraws the related proposed funding. */
+    post: operations['resolve_objection']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/admin/organisations': {
     parameters: {
       query?: never
@@ -405,6 +604,237 @@ export interface paths {
     get: operations['outbox']
     put?: never
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-assignments/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    post?: never
+    /** Withdraw an assignment whose review is not handed in. */
+    delete: operations['unassign_expert']
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-assignments/{id}/history': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Every score the expert handed in for this assignment, oldest first. */
+    get: operations['assignment_history']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Review rounds, newest first. */
+    get: operations['list_rounds']
+    put?: never
+    /** Open a review round for one category of a call. */
+    post: operations['create_round']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One review round. */
+    get: operations['get_round']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/assignments': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Assign an expert by hand; refused with every conflict-of-interest reason. */
+    post: operations['assign_expert']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/auto-assign': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Assign experts automatically: matching field first, then the least loaded; conflicts,
+     *     earlier assignments and the load cap respected. The seed replays the plan.
+     */
+    post: operations['auto_assign_round']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/board': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The assignment board: each application with its experts, and the pool with its load. */
+    get: operations['round_board']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/close': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Close a round: no more scores, assignments or draws. */
+    post: operations['close_round']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/draw': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Draw experts at random for one application (随机抽取) from the eligible pool; the
+     *     candidates, the seed and the result are kept so anyone can replay the draw.
+     */
+    post: operations['draw_experts']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/draws': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The round's random draws, oldest first. */
+    get: operations['list_draws']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/ranking': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * The ranking of the round (排序): mean of the experts' totals plus the highest bonus;
+     *     below the threshold not fundable.
+     */
+    get: operations['round_ranking']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/ranking/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The ranking as Excel, with Chinese headers. */
+    get: operations['export_ranking']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/admin/review-rounds/{id}/remind': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Remind every expert with a review still to hand in. */
+    post: operations['remind_experts']
     delete?: never
     options?: never
     head?: never
@@ -708,6 +1138,94 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/expert/assignments': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The signed-in expert's review assignments, newest first. */
+    get: operations['my_assignments']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/expert/assignments/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One of the signed-in expert's assignments, with the score sheet and the application. */
+    get: operations['my_assignment']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/expert/assignments/{id}/abstain': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Abstain from the review (e.g. outside one's expertise). */
+    post: operations['abstain']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/expert/assignments/{id}/conflict': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Declare a conflict of interest with the application (回避): the expert no longer sees it
+     *     and is never assigned to it again.
+     */
+    post: operations['declare_conflict']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/expert/assignments/{id}/scores': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Hand in (or correct, until the deadline) the scores; every version is kept. */
+    put: operations['submit_scores']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/me': {
     parameters: {
       query?: never
@@ -770,6 +1288,27 @@ export interface paths {
     /** The current applicant's applications. */
     get: operations['my_applications']
     put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/me/expert-profile': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The signed-in expert's own record. */
+    get: operations['my_expert_profile']
+    /**
+     * The expert keeps fields, collaborators, declared conflicts and availability current
+     *     (name and organisation are the bureau's).
+     */
+    put: operations['update_my_expert_profile']
     post?: never
     delete?: never
     options?: never
@@ -846,6 +1385,60 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/notices': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Public: notices open for objections and those of the last 90 days (no sign-in). */
+    get: operations['public_notice_list']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/notices/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** Public: one notice with its items (no sign-in). */
+    get: operations['public_notice_detail']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/notices/{id}/objections': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Public: raise an objection (异议) while the notice is open (no sign-in; throttled per
+     *     client address).
+     */
+    post: operations['raise_objection']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/ping': {
     parameters: {
       query?: never
@@ -857,6 +1450,172 @@ export interface paths {
     get: operations['ping']
     put?: never
     post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Funded projects: the bureau sees all, a recommending unit those routed through it, an
+     *     applicant their own.
+     */
+    get: operations['list_projects']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** One project with its contract, disbursements and reports (404 outside the caller's scope). */
+    get: operations['get_project']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/close': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Close (结题) a contracted project whose completion review has a conclusion: passed →
+     *     closed, failed → terminated.
+     */
+    post: operations['close_project']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/contract': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    /** Edit the task contract (the applicant, while it is a draft). */
+    put: operations['save_contract']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/contract/export': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The task contract (任务合同书) as a workbook. */
+    get: operations['export_contract']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/contract/{action}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A step of the task contract: `submit` (applicant), `endorse`/`return` (its recommending
+     *     unit), `sign`/`return` (the bureau). Signing makes the project contracted.
+     */
+    post: operations['contract_action']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/disbursements': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /** Record a payment (拨款) to a contracted project; the total never exceeds the award. */
+    post: operations['add_disbursement']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/reports/{kind}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** A mid-term or completion report (an empty draft until first saved). */
+    get: operations['get_report']
+    /** Save a report draft (the applicant, while draft or returned; the project contracted). */
+    put: operations['save_report']
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/projects/{id}/reports/{kind}/{action}': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * A step of a report: `submit` (applicant; validated with the call's form), `pass`,
+     *     `return` or — for the completion review (验收) — `fail` (its recommending unit).
+     */
+    post: operations['report_action']
     delete?: never
     options?: never
     head?: never
@@ -1107,6 +1866,23 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/review-fields': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** The technology fields experts and applications are matched on. */
+    get: operations['review_fields']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
 }
 export type webhooks = Record<string, never>
 export interface components {
@@ -1195,6 +1971,29 @@ export interface components {
     ApproveRequest: {
       comment?: string | null
     }
+    AssignmentView: {
+      /** Format: uuid */
+      application_id: string
+      /** @description Why the expert declared a conflict or abstained. */
+      conflict_reason?: string | null
+      /** Format: uuid */
+      expert_id: string
+      expert_name: string
+      /** Format: uuid */
+      id: string
+      /** @description manual | auto | draw */
+      method: string
+      /** Format: date-time */
+      reminded_at?: string | null
+      /** Format: uuid */
+      round_id: string
+      /** @description assigned | submitted | conflict | abstained */
+      status: string
+      /** Format: date-time */
+      submitted_at?: string | null
+      /** Format: int32 */
+      total_centipoints?: number | null
+    }
     AttachmentView: {
       content_type: string
       /** Format: date-time */
@@ -1226,6 +2025,62 @@ export interface components {
       items: components['schemas']['AuditEvent'][]
       /** Format: int64 */
       total: number
+    }
+    AutoAssignResult: {
+      assigned: components['schemas']['AssignmentView'][]
+      /** Format: int64 */
+      seed: number
+      unfilled: components['schemas']['Unfilled'][]
+    }
+    AwardOutcome: {
+      /** @description Applications of the notice's categories left without funding. */
+      not_funded: string[]
+      /** Format: uuid */
+      notice_id: string
+      /** @description The projects created (立项). */
+      projects: components['schemas']['AwardedProject'][]
+    }
+    AwardedProject: {
+      /** Format: uuid */
+      application_id: string
+      /** Format: int64 */
+      awarded_fen: number
+      contract_no: string
+      /** Format: uuid */
+      project_id: string
+    }
+    Board: {
+      applications: components['schemas']['BoardApplication'][]
+      experts: components['schemas']['BoardExpert'][]
+      round: components['schemas']['RoundView']
+    }
+    BoardApplication: {
+      assignments: components['schemas']['AssignmentView'][]
+      field?: string | null
+      /** Format: uuid */
+      id: string
+      /**
+       * Format: int32
+       * @description Experts still needed to reach the rules' number per application.
+       */
+      missing: number
+      organisation: string
+      /** Format: int64 */
+      requested_fen: number
+      title: string
+    }
+    BoardExpert: {
+      available: boolean
+      fields: string[]
+      /** Format: uuid */
+      id: string
+      /**
+       * Format: int32
+       * @description Active assignments in this round.
+       */
+      load: number
+      name: string
+      organisation: string
     }
     CallSummary: {
       categories: components['schemas']['CategorySummary'][]
@@ -1262,6 +2117,13 @@ export interface components {
     ChangePasswordRequest: {
       current_password: string
       new_password: string
+    }
+    ContractRequest: {
+      /**
+       * @description The contract's content (project_name, targets, summary, …). The contract number,
+       *     amount and period are the award's and cannot change.
+       */
+      data: Record<string, never>
     }
     CounterRow: components['schemas']['Counts'] & {
       /** @description A category code or a recommending unit's id. */
@@ -1306,6 +2168,19 @@ export interface components {
       /** @description Required to return, decline or reject; shown to the applicant. */
       comment?: string | null
     }
+    DisbursementView: {
+      /** Format: int64 */
+      amount_fen: number
+      /** Format: date-time */
+      created_at: string
+      /** Format: uuid */
+      id: string
+      note?: string | null
+      /** Format: date */
+      paid_on: string
+      /** Format: uuid */
+      recorded_by: string
+    }
     District: {
       code: string
       name_en: string
@@ -1317,9 +2192,129 @@ export interface components {
       /** Format: int32 */
       version: number
     }
+    DrawRequest: {
+      /** Format: uuid */
+      application_id: string
+      /**
+       * Format: int32
+       * @description How many experts to draw (1–20).
+       */
+      count: number
+      /** Format: int64 */
+      seed?: number | null
+    }
+    DrawView: {
+      /** Format: uuid */
+      application_id: string
+      /** @description The eligible experts in id order: `random_draw(candidates, count, seed)` replays it. */
+      candidates: string[]
+      chosen: string[]
+      /** Format: date-time */
+      created_at: string
+      /** Format: uuid */
+      drawn_by: string
+      /** Format: uuid */
+      id: string
+      /** Format: uuid */
+      round_id: string
+      /** Format: int64 */
+      seed: number
+    }
     EligibilityReport: {
       passed: boolean
       rules: Record<string, never>[]
+    }
+    ExpertAssignmentDetail: components['schemas']['ExpertAssignmentItem'] & {
+      application?: components['schemas']['ApplicationView'] | null
+      comment?: string | null
+      conflict_reason?: string | null
+      score_sheet: Record<string, never>
+      /** @description Points per criterion, once scored. */
+      scores?: Record<string, never> | null
+    }
+    ExpertAssignmentItem: {
+      /** Format: uuid */
+      application_id: string
+      call: string
+      category: string
+      category_name: string
+      /** Format: date-time */
+      deadline: string
+      /** Format: uuid */
+      id: string
+      /** Format: uuid */
+      round_id: string
+      round_name: string
+      /** @description open | closed */
+      round_status: string
+      /** @description assigned | submitted | conflict | abstained */
+      status: string
+      /** Format: date-time */
+      submitted_at?: string | null
+      title: string
+      /**
+       * Format: double
+       * @description Points (the total out of 100).
+       */
+      total?: number | null
+      /** Format: int32 */
+      total_centipoints?: number | null
+    }
+    ExpertImportResult: {
+      /** Format: int64 */
+      created: number
+    }
+    /** @description The bureau's view of an expert: the profile plus name, organisation and account. */
+    ExpertInput: components['schemas']['ExpertProfile'] & {
+      name: string
+      /**
+       * Format: uuid
+       * @description The expert's organisation; defaults to the linked account's.
+       */
+      org_id?: string | null
+      /** @description An account of role `expert` to link (how the expert signs in). */
+      username?: string | null
+    }
+    /** @description What an expert edits of their own record. */
+    ExpertProfile: {
+      availability_note?: string | null
+      available?: boolean
+      collaborators?: string[]
+      declared_org_ids?: string[]
+      email?: string | null
+      fields?: string[]
+      phone?: string | null
+      title?: string
+    }
+    ExpertView: {
+      availability_note?: string | null
+      available: boolean
+      /** @description Recent collaborators' names (conflict of interest with applications naming them). */
+      collaborators: string[]
+      /** @description Organisations the expert declared a conflict with. */
+      declared_org_ids: string[]
+      email?: string | null
+      /** @description Field codes (GET /review-fields). */
+      fields: string[]
+      /** Format: uuid */
+      id: string
+      name: string
+      /**
+       * Format: int32
+       * @description Reviews assigned and not yet handed in.
+       */
+      open_assignments: number
+      /** Format: uuid */
+      org_id?: string | null
+      organisation?: string | null
+      phone?: string | null
+      title: string
+      /** Format: date-time */
+      updated_at: string
+      /** Format: uuid */
+      user_id?: string | null
+      /** @description The linked account an expert signs in with. */
+      username?: string | null
     }
     ExtensionView: {
       /** Format: uuid */
@@ -1341,6 +2336,35 @@ export interface components {
     }
     ForgotPasswordRequest: {
       login: string
+    }
+    FundingRequest: {
+      /**
+       * Format: int64
+       * @description The proposed funding in fen.
+       */
+      proposed_fen: number
+    }
+    /** @description One application's proposed (then final) funding. */
+    FundingView: {
+      /** Format: uuid */
+      application_id: string
+      category: string
+      /** Format: uuid */
+      notice_id?: string | null
+      organisation: string
+      pi_name: string
+      /** Format: int64 */
+      proposed_fen: number
+      /** Format: int64 */
+      requested_fen: number
+      site_visit?: components['schemas']['SiteVisitView'] | null
+      site_visit_required: boolean
+      /** @description proposed | awarded | withdrawn */
+      status: string
+      subtype: string
+      title: string
+      /** Format: date-time */
+      updated_at: string
     }
     GrantExtension: {
       reason: string
@@ -1379,6 +2403,39 @@ export interface components {
     Me: components['schemas']['Account'] & {
       permissions: string[]
     }
+    NewAssignment: {
+      /** Format: uuid */
+      application_id: string
+      /** Format: uuid */
+      expert_id: string
+    }
+    NewDisbursement: {
+      /** Format: int64 */
+      amount_fen: number
+      note?: string | null
+      /** Format: date */
+      paid_on: string
+    }
+    NewNotice: {
+      body?: string | null
+      /**
+       * Format: int64
+       * @description Days the public may object (1–30), counted from now.
+       */
+      objection_days: number
+      title: string
+    }
+    NewObjection: {
+      /**
+       * Format: uuid
+       * @description The item on the notice objected to, if one.
+       */
+      application_id?: string | null
+      /** @description A phone number or e-mail address to reply to. */
+      contact: string
+      content: string
+      submitter_name: string
+    }
     NewOrganisation: {
       credit_code: string
       district?: string | null
@@ -1388,6 +2445,50 @@ export interface components {
       org_type: string
       /** Format: int64 */
       registered_capital_fen?: number | null
+    }
+    NewRound: {
+      /** @description A call code. */
+      call: string
+      category: string
+      /**
+       * Format: date-time
+       * @description Experts hand in their scores until then.
+       */
+      deadline: string
+      name: string
+      /** @description Defaults to the call's `review`. */
+      rules?: Record<string, never> | null
+    }
+    /** @description One proposed award on a notice (what the public sees). */
+    NoticeItem: {
+      /** Format: uuid */
+      application_id: string
+      category: string
+      category_name: string
+      organisation: string
+      pi_name: string
+      /** Format: int64 */
+      proposed_fen: number
+      /** @description proposed | awarded | withdrawn */
+      status: string
+      subtype_name: string
+      title: string
+    }
+    NoticeView: {
+      /** @description Whether objections are accepted now. */
+      accepting_objections: boolean
+      body: string
+      call: string
+      /** Format: uuid */
+      id: string
+      items: components['schemas']['NoticeItem'][]
+      /** Format: date-time */
+      objections_until: string
+      /** Format: date-time */
+      published_at: string
+      /** @description open | closed */
+      status: string
+      title: string
     }
     NotificationList: {
       /** @description The newest 100. */
@@ -1412,6 +2513,34 @@ export interface components {
       read_at?: string | null
       title_en: string
       title_zh: string
+    }
+    ObjectionReceipt: {
+      /** Format: date-time */
+      created_at: string
+      /** Format: uuid */
+      id: string
+      status: string
+    }
+    ObjectionView: {
+      /** Format: uuid */
+      application_id?: string | null
+      application_title?: string | null
+      contact: string
+      content: string
+      /** Format: date-time */
+      created_at: string
+      /** Format: uuid */
+      id: string
+      /** Format: uuid */
+      notice_id: string
+      resolution?: string | null
+      /** Format: date-time */
+      resolved_at?: string | null
+      /** Format: uuid */
+      resolved_by?: string | null
+      /** @description open | upheld | dismissed */
+      status: string
+      submitter_name: string
     }
     OrgRef: {
       /** Format: uuid */
@@ -1505,6 +2634,47 @@ export interface components {
       title: string
       type: string
     }
+    ProjectDetail: components['schemas']['ProjectSummary'] & {
+      /** @description The task contract's content. */
+      contract: Record<string, never>
+      disbursements: components['schemas']['DisbursementView'][]
+      /** @description What the current user may do as: applicant | recommender | bureau. */
+      party: string
+      reports: components['schemas']['ReportView'][]
+    }
+    ProjectSummary: {
+      /** Format: uuid */
+      application_id: string
+      /** Format: int64 */
+      awarded_fen: number
+      /** Format: date */
+      awarded_on: string
+      call: string
+      category: string
+      /** Format: date-time */
+      closed_at?: string | null
+      contract_no: string
+      /** @description draft | submitted | endorsed | signed */
+      contract_status: string
+      /** Format: int64 */
+      disbursed_fen: number
+      /** Format: date */
+      due_on: string
+      /** Format: uuid */
+      id: string
+      organisation: string
+      /** @description Past its due date and not finished (Asia/Shanghai date). */
+      overdue: boolean
+      /** Format: int64 */
+      overdue_days: number
+      pi_name: string
+      /** @description awarded | contracted | closed | terminated */
+      status: string
+      subtype: string
+      title: string
+      /** Format: date-time */
+      updated_at: string
+    }
     /** @description One row of a list: the application without its form data (open it for that). */
     QueueItem: components['schemas']['ApplicationSummary'] & {
       organisation: string
@@ -1520,6 +2690,39 @@ export interface components {
       message_zh: string
       /** Format: int32 */
       used: number
+    }
+    RankingRow: {
+      /** Format: uuid */
+      application_id: string
+      /** Format: int32 */
+      bonus: number
+      bonus_label?: string | null
+      /** @description proposed | awarded | withdrawn … (the funding decision), none before one. */
+      decision_status?: string | null
+      /**
+       * Format: int32
+       * @description Hundredths of a point, as are `bonus` and `final_score`.
+       */
+      expert_score?: number | null
+      /** Format: int32 */
+      final_score?: number | null
+      fundable: boolean
+      organisation: string
+      /** Format: int64 */
+      proposed_fen?: number | null
+      /** Format: int32 */
+      rank?: number | null
+      /** Format: int64 */
+      requested_fen: number
+      /** @description Reviews handed in. */
+      reviews: number
+      site_visit_recorded: boolean
+      site_visit_required: boolean
+      subtype: string
+      title: string
+    }
+    ReasonInput: {
+      reason: string
     }
     ReasonRequest: {
       reason: string
@@ -1570,9 +2773,66 @@ export interface components {
       status: string
       username: string
     }
+    Reminded: {
+      /**
+       * @description Experts reminded (through their account, or by mail without one); experts with
+       *     neither are not counted.
+       */
+      reminded: number
+    }
+    ReportView: {
+      /** @description The recommending unit's comment on its last decision. */
+      comment?: string | null
+      data: Record<string, never>
+      /** @description The call's form for this report (null when the call defines none). */
+      form: Record<string, never>
+      /** @description midterm | completion */
+      kind: string
+      /** Format: date-time */
+      reviewed_at?: string | null
+      /** @description draft | submitted | returned | passed | failed */
+      status: string
+      /** Format: date-time */
+      submitted_at?: string | null
+      /** Format: date-time */
+      updated_at?: string | null
+      /**
+       * Format: int32
+       * @description 0 until first saved; send it back with the next save.
+       */
+      version: number
+    }
     ResetPasswordRequest: {
       new_password: string
       token: string
+    }
+    ResolveObjection: {
+      resolution: string
+      /** @description upheld | dismissed */
+      status: string
+    }
+    ReviewFieldView: {
+      code: string
+      name_en: string
+      name_zh: string
+      parent_code?: string | null
+    }
+    RoundView: {
+      /** @description Applications in the round (accepted, awarded or not funded). */
+      applications: number
+      call: string
+      category: string
+      category_name: string
+      /** Format: date-time */
+      created_at: string
+      /** Format: date-time */
+      deadline: string
+      /** Format: uuid */
+      id: string
+      name: string
+      rules: Record<string, never>
+      /** @description open | closed */
+      status: string
     }
     RoutingRuleDto: {
       /** @description district | self | bureau */
@@ -1588,11 +2848,76 @@ export interface components {
        */
       version: number
     }
+    SaveReport: {
+      data: Record<string, never>
+      /**
+       * Format: int32
+       * @description The version this save edits (0 for a new report).
+       */
+      version: number
+    }
+    ScoreInput: {
+      comment?: string | null
+      /** @description Points per criterion code, e.g. `{"innovation": 8.5}`. */
+      scores: Record<string, never>
+    }
+    ScoreVersionView: {
+      comment?: string | null
+      /** Format: uuid */
+      id: string
+      /** Format: date-time */
+      recorded_at: string
+      /** Format: uuid */
+      recorded_by: string
+      /** @description Points per criterion. */
+      scores: Record<string, never>
+      /** Format: double */
+      total: number
+      /** Format: int32 */
+      total_centipoints: number
+    }
+    SeedRequest: {
+      /**
+       * Format: int64
+       * @description Replays a plan; a fresh seed is chosen when missing.
+       */
+      seed?: number | null
+    }
+    SiteVisitRequest: {
+      findings: string
+      /**
+       * Format: int64
+       * @description The funding the visiting group recommends, in fen.
+       */
+      recommended_fen?: number | null
+      /**
+       * Format: date
+       * @description The date of the visit (YYYY-MM-DD).
+       */
+      visited_on: string
+    }
+    SiteVisitView: {
+      /** Format: uuid */
+      application_id: string
+      findings: string
+      /** Format: int64 */
+      recommended_fen?: number | null
+      /** Format: date-time */
+      recorded_at: string
+      /** Format: uuid */
+      recorded_by: string
+      /** Format: date */
+      visited_on: string
+    }
     StartApplication: {
       call: string
       category: string
       subtype: string
       title: string
+    }
+    StepRequest: {
+      /** @description Required to return (shown to the applicant) and to fail a completion review. */
+      comment?: string | null
     }
     SubtypeSummary: {
       code: string
@@ -1622,6 +2947,12 @@ export interface components {
       comment?: string | null
       /** @description The status after the step, when it changed one. */
       status?: string | null
+    }
+    Unfilled: {
+      /** Format: uuid */
+      application_id: string
+      /** Format: int32 */
+      missing: number
     }
     UserRef: {
       /** Format: uuid */
@@ -2383,6 +3714,122 @@ export interface operations {
       }
     }
   }
+  propose_funding: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FundingRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FundingView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  withdraw_funding: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   reject: {
     parameters: {
       query?: never
@@ -2404,6 +3851,116 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['ApplicationView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_site_visit: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SiteVisitView'] | null
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  put_site_visit: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SiteVisitRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['SiteVisitView']
         }
       }
       401: {
@@ -2628,6 +4185,552 @@ export interface operations {
         }
       }
       404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  call_funding: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['FundingView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  call_notices: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NoticeView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  publish_notice: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        code: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewNotice']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NoticeView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  list_experts: {
+    parameters: {
+      query?: {
+        /** @description Part of the name or of the organisation's name. */
+        q?: string
+        /** @description A field code. */
+        field?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  create_expert: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExpertInput']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  import_experts: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /** @description field `file`: the filled-in template (.xlsx) */
+    requestBody?: {
+      content: {
+        'multipart/form-data': unknown
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertImportResult']
+        }
+      }
+      400: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  expert_template: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description xlsx */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  update_expert: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExpertInput']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  award_notice: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AwardOutcome']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  notice_objections: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ObjectionView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  resolve_objection: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolveObjection']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ObjectionView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
         headers: {
           [name: string]: unknown
         }
@@ -2922,6 +5025,714 @@ export interface operations {
         }
       }
       403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  unassign_expert: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown
+        }
+        content?: never
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  assignment_history: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ScoreVersionView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  list_rounds: {
+    parameters: {
+      query?: {
+        /** @description A call code. */
+        call?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoundView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  create_round: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewRound']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoundView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_round: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoundView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  assign_expert: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewAssignment']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AssignmentView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  auto_assign_round: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SeedRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AutoAssignResult']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  round_board: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Board']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  close_round: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RoundView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  draw_experts: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DrawRequest']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DrawView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  list_draws: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['DrawView'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  round_ranking: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RankingRow'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  export_ranking: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description xlsx */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  remind_experts: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Reminded']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
         headers: {
           [name: string]: unknown
         }
@@ -3656,6 +6467,281 @@ export interface operations {
       }
     }
   }
+  my_assignments: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertAssignmentItem'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  my_assignment: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertAssignmentDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  abstain: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReasonInput']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertAssignmentDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  declare_conflict: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReasonInput']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertAssignmentDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  submit_scores: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScoreInput']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertAssignmentDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   me: {
     parameters: {
       query?: never
@@ -3802,6 +6888,104 @@ export interface operations {
         }
       }
       401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  my_expert_profile: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  update_my_expert_profile: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExpertProfile']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ExpertView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
         headers: {
           [name: string]: unknown
         }
@@ -3964,6 +7148,111 @@ export interface operations {
       }
     }
   }
+  public_notice_list: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NoticeView'][]
+        }
+      }
+    }
+  }
+  public_notice_detail: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['NoticeView']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  raise_objection: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewObjection']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ObjectionReceipt']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
   ping: {
     parameters: {
       query?: never
@@ -3979,6 +7268,564 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['Pong']
+        }
+      }
+    }
+  }
+  list_projects: {
+    parameters: {
+      query?: {
+        /** @description A call code. */
+        call?: string
+        /** @description awarded | contracted | closed | terminated */
+        status?: string
+        /** @description Only projects past due (true) or not (false). */
+        overdue?: boolean
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectSummary'][]
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_project: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  close_project: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  save_contract: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ContractRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  export_contract: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The task contract (xlsx) */
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  contract_action: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+        /** @description submit | endorse | sign | return */
+        action: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StepRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  add_disbursement: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NewDisbursement']
+      }
+    }
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ProjectDetail']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  get_report: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+        /** @description midterm | completion */
+        kind: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ReportView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  save_report: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+        /** @description midterm | completion */
+        kind: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SaveReport']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ReportView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  report_action: {
+    parameters: {
+      query?: never
+      header?: never
+      path: {
+        id: string
+        /** @description midterm | completion */
+        kind: string
+        /** @description submit | pass | return | fail */
+        action: string
+      }
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StepRequest']
+      }
+    }
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ReportView']
+        }
+      }
+      401: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      403: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      404: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      409: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+      422: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
         }
       }
     }
@@ -4565,6 +8412,33 @@ export interface operations {
         }
       }
       429: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  review_fields: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ReviewFieldView'][]
+        }
+      }
+      401: {
         headers: {
           [name: string]: unknown
         }
