@@ -815,7 +815,7 @@ pub async fn raise_objection(
             title_en: format!("An objection to the notice \"{}\"", n.title),
             body_zh: "请在立项前处理该异议。".into(),
             body_en: "Resolve it before the award.".into(),
-            link: Some(format!("/admin/notices/{id}")),
+            link: Some(format!("/grants/funding?call={}", super::stored_call(&state, n.call_id).await?.code)),
         },
     )
     .await?;
