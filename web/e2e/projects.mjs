@@ -127,10 +127,10 @@ async function ensureProposed(api, log) {
   for (const row of rows) {
     if (decided.has(row.id)) continue
     const response = await api.put(`/admin/applications/${row.id}/funding`, {
-      proposed_fen: 1_000_000,
+      proposed_fen: 25_000_000,
     })
     if (response.ok()) {
-      log(`  · projects: proposed 100 万元 for "${row.title}" through the API`)
+      log(`  · projects: proposed 25 万元 for "${row.title}" through the API`)
       return
     }
   }
