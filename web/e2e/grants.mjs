@@ -14,7 +14,7 @@
 // Screenshots go to <out>/grants-<nn>-<step>.png.
 
 import { readFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { session } from './session.mjs'
 
 const DEMO_PASSWORD = process.env.KC_E2E_DEMO_PASSWORD ?? 'Demo#2026kc'
 const APPLICANT = process.env.KC_E2E_APPLICANT ?? 'applicant'
@@ -24,6 +24,8 @@ const CATEGORY = '医疗卫生及社会民生专项'
 const SUBTYPE = '医疗卫生项目'
 
 export class GrantsStepError extends Error {}
+
+const SESSION = { scenario: 'grants', StepError: GrantsStepError }
 
 // ---- resident id numbers (GB 11643-1999) -----------------------------------------------------
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -71,79 +73,6 @@ function dayAfter(days) {
   return d.toISOString().slice(0, 10)
 }
 
-async function session(browser, options, viewport, name, fn) {
-  const context = await browser.newContext({
-    baseURL: options.baseUrl,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: viewport.width, height: viewport.height },
-    isMobile: viewport.mobile,
-    hasTouch: viewport.mobile,
-    deviceScaleFactor: 1,
-    acceptDownloads: true,
-  })
-  context.setDefaultTimeout(options.timeout)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(`console: ${message.text()}`)
-    }
-  })
-  page.on('response', (response) => {
-    const url = response.url()
-    if (response.status() >= 400 && url.includes('/api/') && !url.endsWith('/api/v1/me')) {
-      problems.push(`HTTP ${response.status()} ${response.request().method()} ${url}`)
-    }
-  })
-  let current = ''
-  const step = async (stepName, body) => {
-    options.counter.n += 1
-    current = stepName
-    const started = Date.now()
-    await body()
-    await page.waitForTimeout(350) // let Element Plus transitions finish
-    const no = String(options.counter.n).padStart(2, '0')
-    await page.screenshot({
-      path: resolve(options.outDir, `grants-${no}-${stepName}.png`),
-      fullPage: true,
-    })
-    options.log(
-      `  ✓ grants ${viewport.width}x${viewport.height} ${no} ${stepName} (${Date.now() - started} ms)`,
-    )
-  }
-  const byTestId = (id) => page.locator(`[data-testid="${id}"]`)
-  const input = (id) =>
-    page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-  const login = async (user, password) => {
-    await page.goto('/login')
-    await input('login-username').fill(user)
-    await input('login-password').fill(password)
-    await byTestId('login-submit').click()
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  }
-  try {
-    await fn({ page, step, byTestId, input, login })
-  } catch (error) {
-    await page
-      .screenshot({
-        path: resolve(options.outDir, `grants-FAILED-${name}-${current}.png`),
-        fullPage: true,
-      })
-      .catch(() => {})
-    throw new GrantsStepError(
-      [
-        `grants ${name}: step "${current}" failed at ${page.url()}`,
-        `  ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-        ...problems.slice(-10).map((p) => `  ${p}`),
-      ].join('\n'),
-    )
-  } finally {
-    await context.close()
-  }
-}
-
 /**
  * Runs the scenario. `options`: { baseUrl, outDir, timeout, admin: {login, password}, log }.
  */
@@ -158,6 +87,7 @@ export async function runGrants(browser, options) {
   await session(
     browser,
     opts,
+    SESSION,
     { width: 390, height: 844, mobile: true },
     'applicant',
     async (s) => {
@@ -267,6 +197,7 @@ export async function runGrants(browser, options) {
   await session(
     browser,
     opts,
+    SESSION,
     { width: 1280, height: 800, mobile: false },
     'recommender',
     async (s) => {
@@ -323,28 +254,35 @@ export async function runGrants(browser, options) {
   )
 
   // ---- bureau on a desktop ---------------------------------------------------------------
-  await session(browser, opts, { width: 1280, height: 800, mobile: false }, 'bureau', async (s) => {
-    const { page, step, login } = s
-    const row = () => page.locator('.el-table__body tr', { hasText: title }).first()
+  await session(
+    browser,
+    opts,
+    SESSION,
+    { width: 1280, height: 800, mobile: false },
+    'bureau',
+    async (s) => {
+      const { page, step, login } = s
+      const row = () => page.locator('.el-table__body tr', { hasText: title }).first()
 
-    await step('bureau-intake', async () => {
-      await login(opts.admin.login, opts.admin.password)
-      await page.goto('/grants/intake')
-      await row().waitFor({ state: 'visible' })
-      const counters = await page.locator('[data-testid="counters"]').innerText()
-      if (!/已推荐\s*[1-9]/.test(counters)) {
-        throw new GrantsStepError(`the live counters read: ${counters}`)
-      }
-    })
+      await step('bureau-intake', async () => {
+        await login(opts.admin.login, opts.admin.password)
+        await page.goto('/grants/intake')
+        await row().waitFor({ state: 'visible' })
+        const counters = await page.locator('[data-testid="counters"]').innerText()
+        if (!/已推荐\s*[1-9]/.test(counters)) {
+          throw new GrantsStepError(`the live counters read: ${counters}`)
+        }
+      })
 
-    await step('bureau-accepted', async () => {
-      await row().locator('[data-testid="accept"]').click()
-      await page.locator('[data-testid="decision-confirm"]:visible').click()
-      await page.locator('.el-message--success').waitFor({ state: 'visible' })
-      await page.goto('/grants/intake?status=accepted')
-      await row().waitFor({ state: 'visible' })
-      const status = await row().locator('.el-tag').first().innerText()
-      if (status.trim() !== '已受理') throw new GrantsStepError(`status shows "${status}"`)
-    })
-  })
+      await step('bureau-accepted', async () => {
+        await row().locator('[data-testid="accept"]').click()
+        await page.locator('[data-testid="decision-confirm"]:visible').click()
+        await page.locator('.el-message--success').waitFor({ state: 'visible' })
+        await page.goto('/grants/intake?status=accepted')
+        await row().waitFor({ state: 'visible' })
+        const status = await row().locator('.el-tag').first().innerText()
+        if (status.trim() !== '已受理') throw new GrantsStepError(`status shows "${status}"`)
+      })
+    },
+  )
 }

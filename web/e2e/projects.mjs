@@ -10,7 +10,7 @@
 //          the completion review (验收) as passed with a comment.
 // Screenshots go to <out>/projects-<nn>-<step>.png.
 
-import { resolve } from 'node:path'
+import { session } from './session.mjs'
 
 const DEMO_PASSWORD = process.env.KC_E2E_DEMO_PASSWORD ?? 'Demo#2026kc'
 const STAFF = process.env.KC_E2E_STAFF ?? 'staff'
@@ -20,84 +20,7 @@ const PROJECT_TITLE = '智能流体控制阀成果转化及产业化'
 
 export class ProjectsStepError extends Error {}
 
-async function session(browser, options, viewport, name, fn) {
-  const context = await browser.newContext({
-    baseURL: options.baseUrl,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: viewport.width, height: viewport.height },
-    isMobile: viewport.mobile,
-    hasTouch: viewport.mobile,
-    deviceScaleFactor: 1,
-    acceptDownloads: true,
-  })
-  context.setDefaultTimeout(options.timeout)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      problems.push(`console: ${message.text()}`)
-    }
-  })
-  page.on('response', (response) => {
-    const url = response.url()
-    if (response.status() >= 400 && url.includes('/api/') && !url.endsWith('/api/v1/me')) {
-      problems.push(`HTTP ${response.status()} ${response.request().method()} ${url}`)
-    }
-  })
-  let current = ''
-  const step = async (stepName, body) => {
-    options.counter.n += 1
-    current = stepName
-    const started = Date.now()
-    await body()
-    await page.waitForTimeout(350) // let Element Plus transitions finish
-    const no = String(options.counter.n).padStart(2, '0')
-    await page.screenshot({
-      path: resolve(options.outDir, `projects-${no}-${stepName}.png`),
-      fullPage: true,
-    })
-    options.log(
-      `  ✓ projects ${viewport.width}x${viewport.height} ${no} ${stepName} (${Date.now() - started} ms)`,
-    )
-  }
-  const byTestId = (id) => page.locator(`[data-testid="${id}"]`)
-  const input = (id) =>
-    page.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first()
-  const field = (id) =>
-    page
-      .locator(
-        `input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`,
-      )
-      .first()
-  const login = async (user, password) => {
-    await page.goto('/login')
-    await input('login-username').fill(user)
-    await input('login-password').fill(password)
-    await byTestId('login-submit').click()
-    await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  }
-  try {
-    await fn({ page, context, step, byTestId, input, field, login })
-  } catch (error) {
-    await page
-      .screenshot({
-        path: resolve(options.outDir, `projects-FAILED-${name}-${current}.png`),
-        fullPage: true,
-      })
-      .catch(() => {})
-    throw new ProjectsStepError(
-      [
-        `projects ${name}: step "${current}" failed at ${page.url()}`,
-        `  ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-        ...problems.slice(-10).map((p) => `  ${p}`),
-      ].join('\n'),
-    )
-  } finally {
-    await context.close()
-  }
-}
+const SESSION = { scenario: 'projects', StepError: ProjectsStepError }
 
 /** The API through the page's session (cookie), with the CSRF header on writes. */
 function apiOf(page, context) {
@@ -148,7 +71,7 @@ export async function runProjects(browser, options) {
   const desktop = { width: 1280, height: 800, mobile: false }
 
   // ---- bureau staff: publish a public notice ------------------------------------------------
-  await session(browser, opts, desktop, 'staff', async (s) => {
+  await session(browser, opts, SESSION, desktop, 'staff', async (s) => {
     const { page, context, step, byTestId, field, login } = s
     await step('funding', async () => {
       await login(STAFF, DEMO_PASSWORD)
@@ -180,7 +103,7 @@ export async function runProjects(browser, options) {
   })
 
   // ---- the public, without signing in ----------------------------------------------------
-  await session(browser, opts, desktop, 'public', async (s) => {
+  await session(browser, opts, SESSION, desktop, 'public', async (s) => {
     const { page, step, byTestId } = s
     await step('public-notices', async () => {
       await page.goto('/notices')
@@ -197,6 +120,7 @@ export async function runProjects(browser, options) {
   await session(
     browser,
     opts,
+    SESSION,
     { width: 390, height: 844, mobile: true },
     'recommender',
     async (s) => {
