@@ -275,7 +275,40 @@ impl Validator {
         }
     }
 
+    /// A required text of at most `max` characters, trimmed; returns the trimmed text. The
+    /// messages name the field by its Chinese and English labels.
+    pub fn required(&mut self, field: &str, value: &str, max: usize, zh: &str, en: &str) -> String {
+        let v = value.trim().to_string();
+        if v.is_empty() {
+            self.add(field, "required", format!("请填写{zh}"), format!("{en} is required"));
+        } else if v.chars().count() > max {
+            self.add(
+                field,
+                "too_long",
+                format!("{zh}不能超过 {max} 个字"),
+                format!("{en} must be at most {max} characters"),
+            );
+        }
+        v
+    }
+
     pub fn finish(self) -> ApiResult<()> {
         if self.errors.is_empty() { Ok(()) } else { Err(ApiError::validation(self.errors)) }
+    }
+}
+
+#[cfg(test)]
+mod validator_tests {
+    use super::Validator;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        let mut e = Validator::default();
+        assert_eq!(e.required("f", "  x ", 3, "内容", "It"), "x");
+        assert!(e.errors.is_empty());
+        e.required("f", "   ", 3, "内容", "It");
+        e.required("g", "abcd", 3, "内容", "It");
+        assert_eq!(e.errors.iter().map(|x| x.code.as_str()).collect::<Vec<_>>(), ["required", "too_long"]);
+        assert_eq!(e.errors[0].message_en, "It is required");
     }
 }

@@ -20,7 +20,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::{Authorized, ClientIp, ManageReview};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::error::{ApiError, ApiResult, FieldError, Problem, Validator};
 use crate::extract::{ApiJson, ApiPath};
 use crate::services::notifications::{Notice, notify};
 use crate::state::AppState;
@@ -74,29 +74,6 @@ pub(crate) async fn tell(
         notify(conn, now, &user, notice).await?;
     }
     Ok(())
-}
-
-/// A trimmed, non-empty text of at most `max` characters, or a field error.
-pub(crate) fn required_text(
-    errors: &mut Vec<FieldError>,
-    field: &str,
-    value: &str,
-    max: usize,
-    zh: &str,
-    en: &str,
-) -> String {
-    let v = value.trim().to_string();
-    if v.is_empty() {
-        errors.push(FieldError::new(field, "required", format!("请填写{zh}"), format!("{en} is required")));
-    } else if v.chars().count() > max {
-        errors.push(FieldError::new(
-            field,
-            "too_long",
-            format!("{zh}不能超过 {max} 个字"),
-            format!("{en} must be at most {max} characters"),
-        ));
-    }
-    v
 }
 
 /// The form values the funding screens show.
@@ -205,22 +182,15 @@ pub async fn put_site_visit(
         return Err(not_accepted());
     }
     let now = state.clock.now();
-    let mut errors = Vec::new();
-    let findings = required_text(&mut errors, "findings", &req.findings, 5000, "考评意见", "The findings");
+    let mut v = Validator::default();
+    let findings = v.required("findings", &req.findings, 5000, "考评意见", "The findings");
     if req.recommended_fen.is_some_and(|f| f < 0) {
-        errors.push(FieldError::new("recommended_fen", "negative", "建议经费不能为负数", "Cannot be negative"));
+        v.add("recommended_fen", "negative", "建议经费不能为负数", "Cannot be negative");
     }
     if req.visited_on > shanghai_date(now) {
-        errors.push(FieldError::new(
-            "visited_on",
-            "future",
-            "考评日期不能晚于今天",
-            "The visit cannot be in the future",
-        ));
+        v.add("visited_on", "future", "考评日期不能晚于今天", "The visit cannot be in the future");
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    v.finish()?;
     let before = kc_db::projects::site_visit(state.db.read(), id).await?;
     let m = site_visit::Model {
         application_id: id,
@@ -586,23 +556,16 @@ pub async fn publish_notice(
     ApiJson(req): ApiJson<NewNotice>,
 ) -> ApiResult<(StatusCode, axum::Json<NoticeView>)> {
     let call = super::stored_call_by_code(&state, &code).await?;
-    let mut errors = Vec::new();
-    let title = required_text(&mut errors, "title", &req.title, 200, "公示标题", "The title");
+    let mut v = Validator::default();
+    let title = v.required("title", &req.title, 200, "公示标题", "The title");
     let body = req.body.unwrap_or_default().trim().to_string();
     if body.chars().count() > 20_000 {
-        errors.push(FieldError::new("body", "too_long", "公示正文过长", "The body is too long"));
+        v.add("body", "too_long", "公示正文过长", "The body is too long");
     }
     if !(1..=30).contains(&req.objection_days) {
-        errors.push(FieldError::new(
-            "objection_days",
-            "range",
-            "公示期应为 1–30 天",
-            "The objection period must be 1–30 days",
-        ));
+        v.add("objection_days", "range", "公示期应为 1–30 天", "The objection period must be 1–30 days");
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    v.finish()?;
     let now = state.clock.now();
     let n = public_notice::Model {
         id: Uuid::now_v7(),
@@ -758,24 +721,17 @@ pub async fn raise_objection(
             ),
         ));
     }
-    let mut errors = Vec::new();
-    let name = required_text(&mut errors, "submitter_name", &req.submitter_name, 50, "姓名或单位", "Your name");
-    let contact = required_text(&mut errors, "contact", &req.contact, 100, "联系方式", "A contact");
-    let content = required_text(&mut errors, "content", &req.content, 5000, "异议内容", "The objection");
+    let mut v = Validator::default();
+    let name = v.required("submitter_name", &req.submitter_name, 50, "姓名或单位", "Your name");
+    let contact = v.required("contact", &req.contact, 100, "联系方式", "A contact");
+    let content = v.required("content", &req.content, 5000, "异议内容", "The objection");
     if let Some(app) = req.application_id {
         let on_notice = kc_db::projects::decisions_on_notice(state.db.read(), id).await?;
         if !on_notice.iter().any(|d| d.application_id == app) {
-            errors.push(FieldError::new(
-                "application_id",
-                "not_on_notice",
-                "该项目不在本次公示名单中",
-                "That project is not on this notice",
-            ));
+            v.add("application_id", "not_on_notice", "该项目不在本次公示名单中", "That project is not on this notice");
         }
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    v.finish()?;
     let o = objection::Model {
         id: Uuid::now_v7(),
         notice_id: id,
@@ -864,14 +820,12 @@ pub async fn resolve_objection(
     ApiJson(req): ApiJson<ResolveObjection>,
 ) -> ApiResult<axum::Json<ObjectionView>> {
     let o = kc_db::projects::objection(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
-    let mut errors = Vec::new();
+    let mut v = Validator::default();
     if !matches!(req.status.as_str(), "upheld" | "dismissed") {
-        errors.push(FieldError::new("status", "invalid", "请选择“成立”或“不成立”", "Choose upheld or dismissed"));
+        v.add("status", "invalid", "请选择“成立”或“不成立”", "Choose upheld or dismissed");
     }
-    let resolution = required_text(&mut errors, "resolution", &req.resolution, 5000, "处理意见", "The resolution");
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    let resolution = v.required("resolution", &req.resolution, 5000, "处理意见", "The resolution");
+    v.finish()?;
     if o.status != "open" {
         return Err(ApiError::conflict("already_resolved", "该异议已处理", "This objection is already resolved"));
     }
@@ -1222,19 +1176,4 @@ pub async fn award_notice(
     .await?;
     txn.commit().await?;
     Ok(axum::Json(AwardOutcome { notice_id: id, projects, not_funded }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn required_text_trims_and_limits() {
-        let mut e = Vec::new();
-        assert_eq!(required_text(&mut e, "f", "  x ", 3, "内容", "It"), "x");
-        assert!(e.is_empty());
-        required_text(&mut e, "f", "   ", 3, "内容", "It");
-        required_text(&mut e, "g", "abcd", 3, "内容", "It");
-        assert_eq!(e.iter().map(|x| x.code.as_str()).collect::<Vec<_>>(), ["required", "too_long"]);
-    }
 }

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use super::awards::{audit, tell};
 use crate::auth::{Authorized, CurrentUser, ManageProjects};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::error::{ApiError, ApiResult, FieldError, Problem, Validator};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::services::notifications::Notice;
 use crate::state::AppState;
@@ -606,24 +606,17 @@ pub async fn add_disbursement(
         ));
     }
     let note = req.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    let mut errors = Vec::new();
+    let mut v = Validator::default();
     if req.amount_fen <= 0 {
-        errors.push(FieldError::new("amount_fen", "not_positive", "拨款金额应大于 0", "The amount must be positive"));
+        v.add("amount_fen", "not_positive", "拨款金额应大于 0", "The amount must be positive");
     }
     if req.paid_on > today(&state) {
-        errors.push(FieldError::new(
-            "paid_on",
-            "future",
-            "拨款日期不能晚于今天",
-            "The payment date cannot be in the future",
-        ));
+        v.add("paid_on", "future", "拨款日期不能晚于今天", "The payment date cannot be in the future");
     }
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        errors.push(FieldError::new("note", "too_long", "备注不能超过 500 个字", "At most 500 characters"));
+        v.add("note", "too_long", "备注不能超过 500 个字", "At most 500 characters");
     }
-    if !errors.is_empty() {
-        return Err(ApiError::validation(errors));
-    }
+    v.finish()?;
     let now = state.clock.now();
     let txn = state.db.write().begin().await?;
     // Serialise concurrent payments to the project before reading its total.
