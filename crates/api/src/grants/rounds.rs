@@ -220,6 +220,8 @@ pub struct RankingRow {
     pub title: String,
     pub organisation: String,
     pub subtype: String,
+    /// The sub-type's Chinese name (e.g. 技术攻关重点项目).
+    pub subtype_name: String,
     pub requested_fen: i64,
     /// Reviews handed in.
     pub reviews: usize,
@@ -1298,6 +1300,11 @@ async fn ranking_rows(state: &AppState, data: &RoundData) -> ApiResult<Vec<Ranki
                 title: a.title.clone(),
                 organisation: orgs.get(&a.org_id).cloned().unwrap_or_default(),
                 subtype: a.subtype.clone(),
+                subtype_name: data
+                    .call
+                    .call
+                    .subtype(&a.category, &a.subtype)
+                    .map_or_else(|| a.subtype.clone(), |(_, st)| st.name_zh.clone()),
                 requested_fen: requested,
                 reviews: s.reviews,
                 expert_score: s.expert_score,
@@ -1351,7 +1358,7 @@ pub async fn export_ranking(
                 r.rank.map(|n| n.to_string()).unwrap_or_default(),
                 r.title.clone(),
                 r.organisation.clone(),
-                r.subtype.clone(),
+                r.subtype_name.clone(),
                 wan(r.requested_fen),
                 r.reviews.to_string(),
                 score(r.expert_score),

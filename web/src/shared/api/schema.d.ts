@@ -2719,6 +2719,8 @@ export interface components {
       site_visit_recorded: boolean
       site_visit_required: boolean
       subtype: string
+      /** @description The sub-type's Chinese name (e.g. 技术攻关重点项目). */
+      subtype_name: string
       title: string
     }
     ReasonInput: {
