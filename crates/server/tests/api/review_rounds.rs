@@ -353,6 +353,7 @@ async fn the_ranking_adds_the_highest_bonus_and_applies_the_threshold() {
     assert_eq!(ranking[0]["bonus_label"], "高新技术企业");
     assert_eq!((ranking[0]["final_score"].clone(), ranking[0]["fundable"].clone()), (j!(7000), j!(true)));
     assert_eq!(ranking[0]["rank"], 1);
+    assert_eq!(ranking[0]["subtype_name"], "医疗卫生项目", "clerks read the sub-type's name, not its code");
     assert_eq!(ranking[1]["application_id"], j!(university_app));
     assert_eq!((ranking[1]["final_score"].clone(), ranking[1]["fundable"].clone()), (j!(6800), j!(false)));
     assert_eq!(ranking[1]["rank"], 2);
