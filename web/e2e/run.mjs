@@ -8,7 +8,8 @@
 // account in the approval queue → logs out → the applicant logs in and sees /me "active".
 // Screenshots of every step go to ../target/e2e/<viewport>-<step>.png.
 // Then the grants scenario (grants.mjs): apply → recommend → accept, screenshots grants-*.png;
-// and the funding/project scenario (projects.mjs) on the demo's showcase call: publish the
+// the review scenario (review.mjs): an expert scores on a phone, the bureau ranks and
+// proposes funding (review-*.png); and the funding/project scenario (projects.mjs) on the demo's showcase call: publish the
 // public notice, read it signed out, record a completion review (projects-*.png).
 
 import { mkdir } from 'node:fs/promises'
@@ -19,6 +20,7 @@ import { chromium } from 'playwright-core'
 
 import { runGrants } from './grants.mjs'
 import { runProjects } from './projects.mjs'
+import { runReview } from './review.mjs'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const BASE_URL = (process.env.KC_E2E_BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '')
@@ -340,6 +342,7 @@ async function main() {
     // Each later stage runs on the demo's showcase call, so one failing does not stop the next.
     const stages = [
       ['grants', runGrants],
+      ['review', runReview],
       ['projects', runProjects],
     ]
     for (const [name, run] of stages) {
