@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod grants;
 pub mod identity;
+pub mod read_cache;
 pub mod services;
 pub mod settings;
 pub mod showcase;
@@ -94,6 +95,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .fallback(web::serve)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), writes_move_the_epoch))
         .layer(RequestBodyLimitLayer::new(64 * 1024 * 1024))
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .layer(CompressionLayer::new())
@@ -101,6 +103,22 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Once a request that may have written is handled, and before its answer leaves, reads
+/// cached under the old write epoch stop being served (see `read_cache`): the client that
+/// just changed something never reads the old state back.
+async fn writes_move_the_epoch(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !request.method().is_safe();
+    let response = next.run(request).await;
+    if writes {
+        state.db.note_write();
+    }
+    response
 }
 
 async fn api_not_found() -> error::ApiError {

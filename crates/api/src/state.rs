@@ -11,6 +11,7 @@ use moka::sync::Cache;
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::read_cache::EpochCache;
 use crate::settings::Settings;
 
 /// Everything a handler needs; cheap to clone.
@@ -40,6 +41,10 @@ pub struct Inner {
     /// needs its call, and the document (≈100 KB for Zigong) dominated those requests.
     /// A save on this replica evicts at once; other replicas follow within five seconds.
     pub calls: Cache<Uuid, Arc<crate::grants::StoredCall>>,
+    /// Applications with their JSON view, while nothing has been written since (SQLite).
+    pub applications: EpochCache<Uuid, Arc<crate::grants::CachedApplication>>,
+    /// Rendered application lists (bureau, recommending unit) by scope and query, likewise.
+    pub lists: EpochCache<String, axum::body::Bytes>,
 }
 
 impl std::ops::Deref for AppState {
@@ -64,7 +69,21 @@ impl AppState {
         });
         let org_names = Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(60)).build();
         let calls = Cache::builder().max_capacity(1_000).time_to_live(Duration::from_secs(5)).build();
-        Self(Arc::new(Inner { db, settings, clock, login_limiter, dummy_hash, sessions, org_names, storage, calls }))
+        let applications = EpochCache::new(20_000, Duration::from_secs(60));
+        let lists = EpochCache::new(1_000, Duration::from_secs(60));
+        Self(Arc::new(Inner {
+            db,
+            settings,
+            clock,
+            login_limiter,
+            dummy_hash,
+            sessions,
+            org_names,
+            storage,
+            calls,
+            applications,
+            lists,
+        }))
     }
 
     /// Evicts one cached session (after log-out).

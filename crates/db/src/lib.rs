@@ -11,6 +11,8 @@ pub mod outbox;
 pub mod projects;
 pub mod review;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use kc_migration::{Migrator, MigratorTrait};
@@ -54,6 +56,8 @@ pub struct Db {
     write: DatabaseConnection,
     /// SQLite only: the group-commit writer (see `batch`).
     batcher: Option<batch::Batcher>,
+    /// SQLite only: counts writes (see `write_epoch`).
+    epoch: Option<Arc<AtomicU64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,9 +72,21 @@ impl Db {
     pub async fn connect(options: &DbOptions) -> DbResult<Db> {
         if options.url.starts_with("sqlite:") {
             let read = Database::connect(sqlite_options(options, options.max_connections)).await?;
-            let write = Database::connect(sqlite_options(options, 1)).await?;
+            let epoch = Arc::new(AtomicU64::new(0));
+            let mut write_options = sqlite_options(options, 1);
+            let released = epoch.clone();
+            // The writer connection goes back to its pool after every statement outside a
+            // transaction and after every commit or rollback: whatever it wrote is visible now.
+            write_options.map_sqlx_sqlite_pool_opts(move |o| {
+                let released = released.clone();
+                o.after_release(move |_, _| {
+                    released.fetch_add(1, Ordering::SeqCst);
+                    Box::pin(async { Ok(true) })
+                })
+            });
+            let write = Database::connect(write_options).await?;
             let batcher = Some(batch::Batcher::start(write.clone()));
-            Ok(Db { read, write, batcher })
+            Ok(Db { read, write, batcher, epoch: Some(epoch) })
         } else {
             let mut opts = ConnectOptions::new(options.url.clone());
             opts.max_connections(options.max_connections)
@@ -79,7 +95,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
             let pool = Database::connect(opts).await?;
-            Ok(Db { read: pool.clone(), write: pool, batcher: None })
+            Ok(Db { read: pool.clone(), write: pool, batcher: None, epoch: None })
         }
     }
 
@@ -88,7 +104,31 @@ impl Db {
     }
 
     pub fn write(&self) -> &DatabaseConnection {
+        self.bump();
         &self.write
+    }
+
+    /// SQLite only: a number that changes whenever this process writes to the database, or
+    /// `None` on PostgreSQL (other replicas write too). A result read from the database
+    /// after taking the epoch is current for as long as the epoch stays the same, which lets
+    /// a hot read be answered from memory without a stale answer after a write. It moves
+    /// when a writer is handed out, after every transaction through `transact`, whenever
+    /// the writer connection goes back to its pool (after each commit) and on `note_write`.
+    pub fn write_epoch(&self) -> Option<u64> {
+        self.epoch.as_ref().map(|e| e.load(Ordering::SeqCst))
+    }
+
+    /// Moves the write epoch: the HTTP layer calls it when a state-changing request is done,
+    /// before its answer leaves, because the writer connection is returned to its pool (the
+    /// other place it moves) in the background, a moment after the commit.
+    pub fn note_write(&self) {
+        self.bump();
+    }
+
+    fn bump(&self) {
+        if let Some(e) = &self.epoch {
+            e.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     /// Runs `f` in a write transaction and commits it. On SQLite, concurrent callers share
@@ -100,7 +140,12 @@ impl Db {
         F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
         match &self.batcher {
-            Some(b) => b.transact(f).await,
+            Some(b) => {
+                self.bump();
+                let result = b.transact(f).await;
+                self.bump();
+                result
+            }
             None => {
                 let txn = self.write.begin().await?;
                 let value = f(&txn).await?;
@@ -215,4 +260,38 @@ where
         .await
         .map_err(DbError::classify)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::FutureExt;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_write_epoch_moves_after_every_write_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
+        let db = Db::connect(&DbOptions { url, max_connections: 2, sqlite_synchronous: "full".into() }).await.unwrap();
+        db.write().execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY)").await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await; // the pool takes the writer back in the background
+
+        let before = db.write_epoch().unwrap();
+        db.read().execute_unprepared("SELECT COUNT(*) FROM t").await.unwrap();
+        assert_eq!(db.write_epoch(), Some(before), "reads leave it alone");
+
+        // A writer handed out before the epoch was taken: its commit still moves it, so a
+        // read taken under `taken` is not mistaken for current after the write lands.
+        let writer = db.write().clone();
+        let taken = db.write_epoch().unwrap();
+        writer.execute_unprepared("INSERT INTO t (id) VALUES (1)").await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_ne!(db.write_epoch(), Some(taken));
+
+        let taken = db.write_epoch().unwrap();
+        db.transact(|txn| txn.execute_unprepared("INSERT INTO t (id) VALUES (2)").map(|r| r.map(|_| ())).boxed())
+            .await
+            .unwrap();
+        assert_ne!(db.write_epoch(), Some(taken));
+    }
 }

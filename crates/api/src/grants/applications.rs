@@ -263,16 +263,18 @@ pub(crate) async fn visible(
     id: Uuid,
 ) -> ApiResult<(application::Model, std::sync::Arc<super::StoredCall>)> {
     let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
+    ensure_visible(state, current, &a).await?;
+    let call = super::stored_call(state, a.call_id).await?;
+    Ok((a, call))
+}
+
+async fn ensure_visible(state: &AppState, current: &CurrentUser, a: &application::Model) -> ApiResult<()> {
     let allowed = a.applicant_id == current.user.id
         || current.role.is_bureau()
         || (current.role == Role::Recommender && current.user.org_id == Some(a.recommender_id))
         || (current.role == Role::Expert
             && kc_db::review::reviews_application(state.db.read(), current.user.id, a.id).await?);
-    if !allowed {
-        return Err(ApiError::not_found());
-    }
-    let call = super::stored_call(state, a.call_id).await?;
-    Ok((a, call))
+    if allowed { Ok(()) } else { Err(ApiError::not_found()) }
 }
 
 /// One application.
@@ -282,9 +284,19 @@ pub async fn get_application(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<axum::Json<ApplicationView>> {
-    let (a, call) = visible(&state, &current, id).await?;
-    Ok(axum::Json(view(&a, &call.code)))
+) -> ApiResult<Response> {
+    // Read far more often than written (every page of the form, the status timeline).
+    let cached = state
+        .applications
+        .get_or_load(&state.db, id, || async {
+            let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
+            let call = super::stored_call(&state, a.call_id).await?;
+            let body = serde_json::to_vec(&view(&a, &call.code)).map_err(|_| ApiError::internal())?;
+            Ok::<_, ApiError>(std::sync::Arc::new(super::CachedApplication { model: a, body: body.into() }))
+        })
+        .await?;
+    ensure_visible(&state, &current, &cached.model).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], cached.body.clone()).into_response())
 }
 
 /// The current applicant's applications.

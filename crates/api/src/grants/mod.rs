@@ -57,6 +57,12 @@ pub async fn load_call(db: &Db, code: &str) -> Result<Option<Call>, CallFileErro
     }
 }
 
+/// An application as last read, with its JSON view ready to send (see `AppState::applications`).
+pub struct CachedApplication {
+    pub model: kc_db::entities::application::Model,
+    pub body: axum::body::Bytes,
+}
+
 /// A stored call with its parsed document and its eligibility rules compiled per sub-type
 /// (the call's own rules first).
 #[derive(Debug)]

@@ -124,11 +124,26 @@ pub async fn recommender_queue(
     State(state): State<AppState>,
     auth: Authorized<RecommendApplications>,
     ApiQuery(q): ApiQuery<QueueQuery>,
-) -> ApiResult<axum::Json<Vec<QueueItem>>> {
+) -> ApiResult<Response> {
     let unit = auth.user.user.org_id.ok_or_else(ApiError::forbidden)?;
-    let filter = filter_of(&state, &q, Some(unit)).await?;
-    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
-    Ok(axum::Json(queue_items(&state, apps).await?))
+    rendered_list(&state, format!("unit {unit} {q:?}"), &q, Some(unit)).await
+}
+
+/// The JSON of a filtered list, served from memory while nothing was written since
+/// (`AppState::lists`): clerks and district offices reload these lists all day, and around a
+/// deadline many at once.
+async fn rendered_list(state: &AppState, key: String, q: &QueueQuery, unit: Option<Uuid>) -> ApiResult<Response> {
+    use axum::response::IntoResponse;
+    let body = state
+        .lists
+        .get_or_load(&state.db, key, || async {
+            let filter = filter_of(state, q, unit).await?;
+            let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
+            let items = queue_items(state, apps).await?;
+            Ok::<_, ApiError>(axum::body::Bytes::from(serde_json::to_vec(&items).map_err(|_| ApiError::internal())?))
+        })
+        .await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Applies `action` to an application the actor may decide on; audited and mailed.
@@ -274,10 +289,8 @@ pub async fn bureau_list(
     State(state): State<AppState>,
     _auth: Authorized<IntakeApplications>,
     ApiQuery(q): ApiQuery<QueueQuery>,
-) -> ApiResult<axum::Json<Vec<QueueItem>>> {
-    let filter = filter_of(&state, &q, None).await?;
-    let apps = kc_db::grants::list_applications(state.db.read(), &filter).await?;
-    Ok(axum::Json(queue_items(&state, apps).await?))
+) -> ApiResult<Response> {
+    rendered_list(&state, format!("bureau {q:?}"), &q, None).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -430,3 +430,45 @@ async fn the_bureau_filters_by_district_and_organisation() {
     let range = wb.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(range.rows().count(), 2, "the header and the one application of the organisation");
 }
+
+/// Applications and lists are answered from memory between writes (SQLite): every read
+/// right after a change, by whoever made it or anyone else, shows the change.
+#[tokio::test]
+async fn reads_right_after_a_change_show_it() {
+    let app = TestApp::spawn().await;
+    let applicant = app.login("applicant", DEMO_PASSWORD).await;
+    let office = app.login("ziliujing", DEMO_PASSWORD).await;
+    let staff = app.login("staff", DEMO_PASSWORD).await;
+
+    let a = start(&applicant, "缓存一致性").await;
+    let id = a["id"].as_str().unwrap().to_string();
+    let path = format!("/applications/{id}");
+    for _ in 0..3 {
+        assert_eq!(applicant.get_json(&path).await["version"], 1);
+    }
+    let version = save(&applicant, &a, health_form(PI_45)).await;
+    let read = applicant.get_json(&path).await;
+    assert_eq!((read["version"].as_i64(), read["data"]["pi"]["id_number"].as_str()), (Some(version), Some(PI_45)));
+    // Others' views of it follow too, and it stays private to those who may see it.
+    let other_office = app.login("hightech", DEMO_PASSWORD).await;
+    assert_eq!(other_office.get(&path).await.status(), 404);
+    assert_eq!(submit(&applicant, &id, None).await.status(), 200);
+    assert_eq!(office.get_json(&path).await["status"], "submitted");
+    assert_eq!(applicant.get_json(&path).await["status"], "submitted");
+
+    let status_in =
+        |list: &Value| list.as_array().unwrap().iter().find(|x| x["id"] == id.as_str()).unwrap()["status"].clone();
+    let queue = "/recommender/applications?call=zg2021";
+    assert_eq!(status_in(&office.get_json(queue).await), "submitted");
+    assert_eq!(status_in(&staff.get_json("/admin/applications?call=zg2021").await), "submitted");
+    let res = office.post(&format!("/recommender/applications/{id}/recommend"), j!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(status_in(&office.get_json(queue).await), "recommended");
+    assert_eq!(status_in(&staff.get_json("/admin/applications?call=zg2021").await), "recommended");
+    // A filter is its own list: the accepted ones appear there as soon as one is accepted.
+    let accepted = "/admin/applications?call=zg2021&status=accepted";
+    assert_eq!(staff.get_json(accepted).await, j!([]));
+    assert_eq!(staff.post(&format!("/admin/applications/{id}/accept"), j!({})).await.status(), 200);
+    assert_eq!(staff.get_json(accepted).await.as_array().unwrap().len(), 1);
+    assert_eq!(applicant.get_json(&path).await["status"], "accepted");
+}
