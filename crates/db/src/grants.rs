@@ -81,11 +81,14 @@ pub async fn applications_in_call(
         .await?)
 }
 
-/// Saves draft content if the stored version is still `expected_version`; returns the new
-/// version, or `None` when someone saved in between (or the application is not editable).
+/// Saves draft content of `applicant`'s application if the stored version is still
+/// `expected_version`; returns the new version, or `None` when someone saved in between, the
+/// application is not editable or not theirs.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_draft(
     conn: &impl ConnectionTrait,
     id: Uuid,
+    applicant: Uuid,
     expected_version: i32,
     editable: &[&str],
     title: &str,
@@ -98,6 +101,7 @@ pub async fn save_draft(
         .col_expr(application::Column::Version, Expr::value(expected_version + 1))
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .filter(application::Column::Id.eq(id))
+        .filter(application::Column::ApplicantId.eq(applicant))
         .filter(application::Column::Version.eq(expected_version))
         .filter(application::Column::Status.is_in(editable.iter().copied()))
         .exec(conn)

@@ -21,8 +21,9 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
-use crate::services::notifications::{Notice, notify};
+use crate::services::notifications::{Notice, mail_preference_of, notify_as};
 use crate::state::AppState;
+use kc_core::notify::MailPreference;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubtypeSummary {
@@ -321,10 +322,6 @@ pub async fn save_draft(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<SaveDraft>,
 ) -> ApiResult<axum::Json<DraftSaved>> {
-    let (a, _) = visible(&state, &current, id).await?;
-    if a.applicant_id != current.user.id {
-        return Err(ApiError::forbidden());
-    }
     if !req.data.is_object() {
         return Err(ApiError::field("data", "invalid", "表单内容格式不正确", "The form data must be an object"));
     }
@@ -333,31 +330,42 @@ pub async fn save_draft(
         return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
     }
     let now = state.clock.now();
+    let applicant = current.user.id;
     let (title, data, version) = (title.to_string(), req.data.to_string(), req.version);
+    // The update itself checks owner, version and status (autosave is the hottest write);
+    // only a refused save reads the application to say why.
     let saved = state
         .db
         .transact(move |txn| {
             async move {
                 let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
-                kc_db::grants::save_draft(txn, id, version, &editable, &title, &data, now).await.map_err(ApiError::from)
+                kc_db::grants::save_draft(txn, id, applicant, version, &editable, &title, &data, now)
+                    .await
+                    .map_err(ApiError::from)
             }
             .boxed()
         })
         .await?;
-    match saved {
-        Some(version) => Ok(axum::Json(DraftSaved { version, saved_at: now })),
-        None if !Status::parse(&a.status).is_some_and(Status::is_editable) => Err(ApiError::conflict(
+    if let Some(version) = saved {
+        return Ok(axum::Json(DraftSaved { version, saved_at: now }));
+    }
+    let (a, _) = visible(&state, &current, id).await?;
+    if a.applicant_id != current.user.id {
+        return Err(ApiError::forbidden());
+    }
+    if !Status::parse(&a.status).is_some_and(Status::is_editable) {
+        return Err(ApiError::conflict(
             "not_editable",
             "申报书已提交，不能再修改",
             "The application has been submitted and can no longer be edited",
-        )),
-        None => Err(ApiError::conflict(
-            "stale_version",
-            "申报书已在其他窗口保存过，请刷新后再修改（本次填写的内容仍保留在本页）",
-            "The application was saved elsewhere since you opened it; reload before editing (what you typed is still on this page)",
-        )
-        .with("current_version", a.version)),
+        ));
     }
+    Err(ApiError::conflict(
+        "stale_version",
+        "申报书已在其他窗口保存过，请刷新后再修改（本次填写的内容仍保留在本页）",
+        "The application was saved elsewhere since you opened it; reload before editing (what you typed is still on this page)",
+    )
+    .with("current_version", a.version))
 }
 
 /// Age in whole years on `on` from an 18-digit resident ID number (birth date at 7–14).
@@ -549,6 +557,15 @@ pub async fn submit(
     }
     filing.call = call.code.clone();
     let holders = quota::holders(&call.quotas, &filing);
+    // Who is told, read before the write transaction so the single writer only writes.
+    let mut reviewers = Vec::new();
+    for u in
+        kc_db::notifications::active_users_of(state.db.read(), a.recommender_id, Role::Recommender.as_str()).await?
+    {
+        let preference = mail_preference_of(state.db.read(), u.id).await?;
+        reviewers.push((u, preference));
+    }
+    let preference = mail_preference_of(state.db.read(), current.user.id).await?;
     let submission = Submission {
         application: a,
         call: stored.clone(),
@@ -557,7 +574,8 @@ pub async fn submit(
         from,
         to,
         now,
-        user: current.user.clone(),
+        user: (current.user.clone(), preference),
+        reviewers,
         key: key.map(str::to_string),
     };
     // One transaction (shared with concurrent writes through SQLite's group commit).
@@ -574,14 +592,17 @@ struct Submission {
     from: Status,
     to: Status,
     now: DateTime<Utc>,
-    user: kc_db::entities::user::Model,
+    user: (kc_db::entities::user::Model, MailPreference),
+    /// The recommending unit's active accounts.
+    reviewers: Vec<(kc_db::entities::user::Model, MailPreference)>,
     key: Option<String>,
 }
 
 /// The write half of a submission: the quota count, the status change, the audit entry,
 /// the notifications and the idempotent answer, in one transaction. Returns the answer.
 async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> ApiResult<String> {
-    let Submission { application: a, call, filing, holders, from, to, now, user, key } = s;
+    let Submission { application: a, call, filing, holders, from, to, now, user: (user, preference), reviewers, key } =
+        s;
     // Submissions sharing a quota holder are serialised (the single SQLite writer;
     // advisory locks on PostgreSQL), so the count below cannot be overtaken.
     kc_db::grants::lock_holders(txn, &holders.lock_keys()).await?;
@@ -627,8 +648,8 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
         body_en: body_en.clone(),
         link: Some(format!("/grants/applications/{}", a.id)),
     };
-    notify(txn, now, &user, receipt).await?;
-    for reviewer in kc_db::notifications::active_users_of(txn, a.recommender_id, Role::Recommender.as_str()).await? {
+    notify_as(txn, now, &user, preference, receipt).await?;
+    for (reviewer, preference) in reviewers {
         let to_review = Notice {
             kind: "application.to_review",
             decision: false,
@@ -638,7 +659,7 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
             body_en: body_en.clone(),
             link: Some("/grants/recommender".to_string()),
         };
-        notify(txn, now, &reviewer, to_review).await?;
+        notify_as(txn, now, &reviewer, preference, to_review).await?;
     }
     let mut submitted = a.clone();
     submitted.status = to.as_str().into();

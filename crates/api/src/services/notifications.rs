@@ -39,10 +39,26 @@ pub async fn notify(
     to: &user::Model,
     notice: Notice,
 ) -> ApiResult<()> {
-    let preference = kc_db::notifications::mail_preference(conn, to.id)
+    let preference = mail_preference_of(conn, to.id).await?;
+    notify_as(conn, now, to, preference, notice).await
+}
+
+/// The user's mail preference (the default when they never chose).
+pub async fn mail_preference_of(conn: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<MailPreference> {
+    Ok(kc_db::notifications::mail_preference(conn, user_id)
         .await?
         .and_then(|p| MailPreference::parse(&p))
-        .unwrap_or_default();
+        .unwrap_or_default())
+}
+
+/// `notify` with the preference already read (outside a hot transaction).
+pub async fn notify_as(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    to: &user::Model,
+    preference: MailPreference,
+    notice: Notice,
+) -> ApiResult<()> {
     if preference.mails(notice.decision) {
         let m = mail::Mail {
             subject: format!("【科创平台】{} / {}", notice.title_zh, notice.title_en),
