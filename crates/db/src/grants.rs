@@ -83,7 +83,7 @@ pub async fn applications_in_call(
 
 /// Saves draft content of `applicant`'s application if the stored version is still
 /// `expected_version`; returns the new version, or `None` when someone saved in between, the
-/// application is not editable or not theirs.
+/// application is not editable or not theirs. One statement (`Db::write_statement`).
 #[allow(clippy::too_many_arguments)]
 pub async fn save_draft(
     conn: &impl ConnectionTrait,

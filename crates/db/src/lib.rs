@@ -139,10 +139,31 @@ impl Db {
         E: From<DbErr> + Send + 'static,
         F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
+        self.write_with(f, true).await
+    }
+
+    /// Runs `f`, which must issue exactly one statement (a single statement is atomic by
+    /// itself), like `transact`; on SQLite without a savepoint of its own in the shared
+    /// commit.
+    pub async fn write_statement<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        self.write_with(f, false).await
+    }
+
+    async fn write_with<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
         match &self.batcher {
             Some(b) => {
                 self.bump();
-                let result = b.transact(f).await;
+                let result = b.enqueue(f, savepoint).await;
                 self.bump();
                 result
             }

@@ -336,7 +336,7 @@ pub async fn save_draft(
     // only a refused save reads the application to say why.
     let saved = state
         .db
-        .transact(move |txn| {
+        .write_statement(move |txn| {
             async move {
                 let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
                 kc_db::grants::save_draft(txn, id, applicant, version, &editable, &title, &data, now)
@@ -380,9 +380,15 @@ fn age_from_id(id_number: &str, on: NaiveDate) -> Option<i64> {
 
 async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) -> ApiResult<(Facts, Filing)> {
     let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
-    let org = kc_db::identity::organisation(state.db.read(), a.org_id).await?.ok_or_else(ApiError::internal)?;
-    let recommender =
-        kc_db::identity::organisation(state.db.read(), a.recommender_id).await?.ok_or_else(ApiError::internal)?;
+    let mut orgs = kc_db::identity::organisations_by_ids(state.db.read(), &[a.org_id, a.recommender_id]).await?;
+    let mut take = |id: Uuid| orgs.iter().position(|o| o.id == id).map(|i| orgs.swap_remove(i));
+    let org = take(a.org_id).ok_or_else(ApiError::internal)?;
+    // An organisation may recommend its own applications (a university, a hospital).
+    let recommender = if a.recommender_id == a.org_id {
+        org.clone()
+    } else {
+        take(a.recommender_id).ok_or_else(ApiError::internal)?
+    };
     let certs = kc_db::identity::certifications_of(state.db.read(), &[org.id]).await?;
     let today = kc_core::grants::window::shanghai_date(now);
     let mut applicant = data.get("pi").cloned().filter(|p| p.is_object()).unwrap_or_else(|| serde_json::json!({}));
