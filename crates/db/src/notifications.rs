@@ -13,6 +13,17 @@ pub async fn insert(conn: &impl ConnectionTrait, n: notification::Model) -> DbRe
     Ok(())
 }
 
+/// Records several notifications in one statement.
+pub async fn insert_many(conn: &impl ConnectionTrait, all: Vec<notification::Model>) -> DbResult<()> {
+    if all.is_empty() {
+        return Ok(());
+    }
+    notification::Entity::insert_many(all.into_iter().map(sea_orm::IntoActiveModel::into_active_model))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
 /// The newest `limit` notifications of `user_id` and how many are unread.
 pub async fn of_user(
     conn: &impl ConnectionTrait,
@@ -54,6 +65,20 @@ pub async fn mark_read(
 /// The stored mail preference (`None` when the user never chose one).
 pub async fn mail_preference(conn: &impl ConnectionTrait, user_id: Uuid) -> DbResult<Option<String>> {
     Ok(notification_preference::Entity::find_by_id(user_id).one(conn).await?.map(|p| p.mail))
+}
+
+/// The mail preferences chosen by any of `users` (those who never chose are absent).
+pub async fn mail_preferences(
+    conn: &impl ConnectionTrait,
+    users: &[Uuid],
+) -> DbResult<std::collections::HashMap<Uuid, String>> {
+    Ok(notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.is_in(users.iter().copied()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.user_id, p.mail))
+        .collect())
 }
 
 pub async fn set_mail_preference(

@@ -24,21 +24,42 @@ pub async fn enqueue(
     body: &str,
 ) -> DbResult<Uuid> {
     let id = Uuid::now_v7();
-    mail_outbox::Entity::insert(mail_outbox::ActiveModel {
+    mail_outbox::Entity::insert(pending(id, to.to_string(), subject.to_string(), body.to_string(), now))
+        .exec(conn)
+        .await?;
+    Ok(id)
+}
+
+fn pending(id: Uuid, to: String, subject: String, body: String, now: DateTime<Utc>) -> mail_outbox::ActiveModel {
+    mail_outbox::ActiveModel {
         id: Set(id),
-        to_addr: Set(to.to_string()),
-        subject: Set(subject.to_string()),
-        body: Set(body.to_string()),
+        to_addr: Set(to),
+        subject: Set(subject),
+        body: Set(body),
         status: Set(STATUS_PENDING.to_string()),
         attempts: Set(0),
         last_error: Set(None),
         locked_until: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
-    })
-    .exec(conn)
+    }
+}
+
+/// Queues several mails (to, subject, body) in one statement.
+pub async fn enqueue_many(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    mails: Vec<(String, String, String)>,
+) -> DbResult<()> {
+    if mails.is_empty() {
+        return Ok(());
+    }
+    mail_outbox::Entity::insert_many(
+        mails.into_iter().map(|(to, subject, body)| pending(Uuid::now_v7(), to, subject, body, now)),
+    )
+    .exec_without_returning(conn)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 pub async fn list(conn: &impl ConnectionTrait, page: PageRequest) -> DbResult<Page<mail_outbox::Model>> {

@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
-use crate::services::notifications::{Notice, mail_preference_of, notify_as};
+use crate::services::notifications::{Notice, notify_many};
 use crate::state::AppState;
 use kc_core::notify::MailPreference;
 
@@ -564,14 +564,20 @@ pub async fn submit(
     filing.call = call.code.clone();
     let holders = quota::holders(&call.quotas, &filing);
     // Who is told, read before the write transaction so the single writer only writes.
-    let mut reviewers = Vec::new();
-    for u in
-        kc_db::notifications::active_users_of(state.db.read(), a.recommender_id, Role::Recommender.as_str()).await?
-    {
-        let preference = mail_preference_of(state.db.read(), u.id).await?;
-        reviewers.push((u, preference));
-    }
-    let preference = mail_preference_of(state.db.read(), current.user.id).await?;
+    let reviewers =
+        kc_db::notifications::active_users_of(state.db.read(), a.recommender_id, Role::Recommender.as_str()).await?;
+    let mut ids: Vec<Uuid> = reviewers.iter().map(|u| u.id).collect();
+    ids.push(current.user.id);
+    let chosen = kc_db::notifications::mail_preferences(state.db.read(), &ids).await?;
+    let preference_of = |id: Uuid| chosen.get(&id).and_then(|p| MailPreference::parse(p)).unwrap_or_default();
+    let preference = preference_of(current.user.id);
+    let reviewers: Vec<_> = reviewers
+        .into_iter()
+        .map(|u| {
+            let p = preference_of(u.id);
+            (u, p)
+        })
+        .collect();
     let submission = Submission {
         application: a,
         call: stored.clone(),
@@ -654,8 +660,8 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
         body_en: body_en.clone(),
         link: Some(format!("/grants/applications/{}", a.id)),
     };
-    notify_as(txn, now, &user, preference, receipt).await?;
-    for (reviewer, preference) in reviewers {
+    let mut notices = vec![(&user, preference, receipt)];
+    for (reviewer, preference) in &reviewers {
         let to_review = Notice {
             kind: "application.to_review",
             decision: false,
@@ -665,8 +671,9 @@ async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> A
             body_en: body_en.clone(),
             link: Some("/grants/recommender".to_string()),
         };
-        notify_as(txn, now, &reviewer, preference, to_review).await?;
+        notices.push((reviewer, *preference, to_review));
     }
+    notify_many(txn, now, notices).await?;
     let mut submitted = a.clone();
     submitted.status = to.as_str().into();
     submitted.submitted_at = Some(now);

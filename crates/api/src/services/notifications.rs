@@ -14,7 +14,6 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath};
-use crate::identity::mail;
 use crate::state::AppState;
 
 /// Something to tell a user.
@@ -39,36 +38,33 @@ pub async fn notify(
     to: &user::Model,
     notice: Notice,
 ) -> ApiResult<()> {
-    let preference = mail_preference_of(conn, to.id).await?;
-    notify_as(conn, now, to, preference, notice).await
-}
-
-/// The user's mail preference (the default when they never chose).
-pub async fn mail_preference_of(conn: &impl ConnectionTrait, user_id: Uuid) -> ApiResult<MailPreference> {
-    Ok(kc_db::notifications::mail_preference(conn, user_id)
+    let preference = kc_db::notifications::mail_preference(conn, to.id)
         .await?
         .and_then(|p| MailPreference::parse(&p))
-        .unwrap_or_default())
+        .unwrap_or_default();
+    notify_many(conn, now, vec![(to, preference, notice)]).await
 }
 
-/// `notify` with the preference already read (outside a hot transaction).
-pub async fn notify_as(
+/// Several notices, with each recipient's preference already read: one statement for the
+/// notifications and one for the mails, whatever their number.
+pub async fn notify_many(
     conn: &impl ConnectionTrait,
     now: DateTime<Utc>,
-    to: &user::Model,
-    preference: MailPreference,
-    notice: Notice,
+    notices: Vec<(&user::Model, MailPreference, Notice)>,
 ) -> ApiResult<()> {
-    if preference.mails(notice.decision) {
-        let m = mail::Mail {
-            subject: format!("【科创平台】{} / {}", notice.title_zh, notice.title_en),
-            body: format!("{}\n\n{}\n", notice.body_zh, notice.body_en),
-        };
-        mail::send(conn, now, to.email.as_deref(), m).await?;
-    }
-    kc_db::notifications::insert(
-        conn,
-        notification::Model {
+    let mut mails = Vec::new();
+    let mut records = Vec::with_capacity(notices.len());
+    for (to, preference, notice) in notices {
+        if let Some(address) = to.email.as_deref().filter(|a| !a.is_empty())
+            && preference.mails(notice.decision)
+        {
+            mails.push((
+                address.to_string(),
+                format!("【科创平台】{} / {}", notice.title_zh, notice.title_en),
+                format!("{}\n\n{}\n", notice.body_zh, notice.body_en),
+            ));
+        }
+        records.push(notification::Model {
             id: Uuid::now_v7(),
             user_id: to.id,
             kind: notice.kind.to_string(),
@@ -79,9 +75,10 @@ pub async fn notify_as(
             link: notice.link,
             created_at: now,
             read_at: None,
-        },
-    )
-    .await?;
+        });
+    }
+    kc_db::outbox::enqueue_many(conn, now, mails).await?;
+    kc_db::notifications::insert_many(conn, records).await?;
     Ok(())
 }
 
