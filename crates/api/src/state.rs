@@ -69,8 +69,12 @@ impl AppState {
         });
         let org_names = Cache::builder().max_capacity(50_000).time_to_live(Duration::from_secs(60)).build();
         let calls = Cache::builder().max_capacity(1_000).time_to_live(Duration::from_secs(5)).build();
-        let applications = EpochCache::new(20_000, Duration::from_secs(60));
-        let lists = EpochCache::new(1_000, Duration::from_secs(60));
+        // 64 MiB each: a few thousand applications, a few hundred rendered lists.
+        let applications =
+            EpochCache::new(64 << 20, Duration::from_secs(60), |a: &Arc<crate::grants::CachedApplication>| {
+                a.body.len() + a.model.data.len() + 512
+            });
+        let lists = EpochCache::new(64 << 20, Duration::from_secs(60), |b: &axum::body::Bytes| b.len() + 64);
         Self(Arc::new(Inner {
             db,
             settings,
