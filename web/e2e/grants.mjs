@@ -100,8 +100,14 @@ export async function runGrants(browser, options) {
         await page.goto('/grants/applications')
         await byTestId('new-application').click()
         await byTestId('new-call').waitFor({ state: 'visible' })
-        const call = await byTestId('new-call').innerText()
-        if (!call.includes(CALL_TITLE)) throw new GrantsStepError(`call select shows "${call}"`)
+        // The open calls arrive after the dialog opens; then the open one is chosen for you.
+        await byTestId('new-call')
+          .filter({ hasText: CALL_TITLE })
+          .waitFor()
+          .catch(async () => {
+            const call = await byTestId('new-call').innerText()
+            throw new GrantsStepError(`call select shows "${call}"`)
+          })
         await byTestId('new-category').click()
         await option(CATEGORY).click()
         await byTestId('new-subtype').locator('.el-radio', { hasText: SUBTYPE }).click()
