@@ -38,7 +38,8 @@ impl Batcher {
     /// Runs `f` with whatever else is queued, committed together. With `savepoint`, `f`
     /// runs in its own savepoint, so its failure undoes only its own writes; without, `f`
     /// must issue exactly one statement, which SQLite undoes by itself when it fails (two
-    /// fewer round trips to the writer thread for the hottest write, the draft save).
+    /// fewer round trips to the writer thread for the hottest write, the draft save; see
+    /// `Db::write_statement`).
     pub async fn enqueue<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
     where
         T: Send + 'static,
@@ -203,21 +204,19 @@ mod tests {
                 // Every fourth repeats a key that exists.
                 let id = if i % 4 == 0 { 1 } else { 2000 + i };
                 tokio::spawn(async move {
-                    db.write_statement(move |txn| {
-                        async move {
-                            txn.execute_unprepared(&format!("INSERT INTO t (id) VALUES ({id})")).await?;
-                            Ok::<_, sea_orm::DbErr>(())
-                        }
-                        .boxed()
-                    })
+                    db.write_statement(Statement::from_string(
+                        sea_orm::DbBackend::Sqlite,
+                        format!("INSERT INTO t (id) VALUES ({id})"),
+                    ))
                     .await
                 })
             })
             .collect();
         let mut refused = 0;
         for t in tasks {
-            if t.await.unwrap().is_err() {
-                refused += 1;
+            match t.await.unwrap() {
+                Ok(rows) => assert_eq!(rows, 1),
+                Err(_) => refused += 1,
             }
         }
         assert_eq!(refused, 5);

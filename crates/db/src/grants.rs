@@ -81,12 +81,12 @@ pub async fn applications_in_call(
         .await?)
 }
 
-/// Saves draft content of `applicant`'s application if the stored version is still
-/// `expected_version`; returns the new version, or `None` when someone saved in between, the
-/// application is not editable or not theirs. One statement (`Db::write_statement`).
+/// The one statement that saves draft content of `applicant`'s application if the stored
+/// version is still `expected_version` (for `Db::write_statement`); it affects no row when
+/// someone saved in between, the application is not editable or not theirs.
 #[allow(clippy::too_many_arguments)]
-pub async fn save_draft(
-    conn: &impl ConnectionTrait,
+pub fn save_draft(
+    backend: sea_orm::DbBackend,
     id: Uuid,
     applicant: Uuid,
     expected_version: i32,
@@ -94,8 +94,9 @@ pub async fn save_draft(
     title: &str,
     data: &str,
     now: DateTime<Utc>,
-) -> DbResult<Option<i32>> {
-    let res = application::Entity::update_many()
+) -> sea_orm::Statement {
+    use sea_orm::QueryTrait;
+    application::Entity::update_many()
         .col_expr(application::Column::Title, Expr::value(title))
         .col_expr(application::Column::Data, Expr::value(data))
         .col_expr(application::Column::Version, Expr::value(expected_version + 1))
@@ -104,9 +105,7 @@ pub async fn save_draft(
         .filter(application::Column::ApplicantId.eq(applicant))
         .filter(application::Column::Version.eq(expected_version))
         .filter(application::Column::Status.is_in(editable.iter().copied()))
-        .exec(conn)
-        .await?;
-    Ok((res.rows_affected == 1).then_some(expected_version + 1))
+        .build(backend)
 }
 
 /// Moves an application from `from` to `to` if it is still in `from`; false otherwise.

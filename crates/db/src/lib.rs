@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use futures::FutureExt;
 use kc_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
@@ -142,16 +143,24 @@ impl Db {
         self.write_with(f, true).await
     }
 
-    /// Runs `f`, which must issue exactly one statement (a single statement is atomic by
-    /// itself), like `transact`; on SQLite without a savepoint of its own in the shared
-    /// commit.
-    pub async fn write_statement<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbErr> + Send + 'static,
-        F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
-    {
-        self.write_with(f, false).await
+    /// Executes one statement (atomic by itself) and returns the rows it affected: on SQLite
+    /// queued with the other writes and committed with them, without a savepoint of its own;
+    /// on PostgreSQL straight on the pool, without BEGIN and COMMIT.
+    pub async fn write_statement(&self, statement: sea_orm::Statement) -> DbResult<u64> {
+        match &self.batcher {
+            Some(b) => {
+                self.bump();
+                let result = b
+                    .enqueue(
+                        move |txn| async move { Ok(txn.execute_raw(statement).await?.rows_affected()) }.boxed(),
+                        false,
+                    )
+                    .await;
+                self.bump();
+                result
+            }
+            None => Ok(self.write.execute_raw(statement).await?.rows_affected()),
+        }
     }
 
     async fn write_with<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
@@ -174,6 +183,10 @@ impl Db {
                 Ok(value)
             }
         }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.write.get_database_backend()
     }
 
     pub fn is_sqlite(&self) -> bool {

@@ -330,24 +330,14 @@ pub async fn save_draft(
         return Err(ApiError::field("title", "length", "项目名称应为 1–100 个字", "The title needs 1–100 characters"));
     }
     let now = state.clock.now();
-    let applicant = current.user.id;
-    let (title, data, version) = (title.to_string(), req.data.to_string(), req.version);
+    let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
+    let data = req.data.to_string();
     // The update itself checks owner, version and status (autosave is the hottest write);
     // only a refused save reads the application to say why.
-    let saved = state
-        .db
-        .write_statement(move |txn| {
-            async move {
-                let editable = [Status::Draft.as_str(), Status::Returned.as_str()];
-                kc_db::grants::save_draft(txn, id, applicant, version, &editable, &title, &data, now)
-                    .await
-                    .map_err(ApiError::from)
-            }
-            .boxed()
-        })
-        .await?;
-    if let Some(version) = saved {
-        return Ok(axum::Json(DraftSaved { version, saved_at: now }));
+    let update =
+        kc_db::grants::save_draft(state.db.backend(), id, current.user.id, req.version, &editable, title, &data, now);
+    if state.db.write_statement(update).await? == 1 {
+        return Ok(axum::Json(DraftSaved { version: req.version + 1, saved_at: now }));
     }
     let (a, _) = visible(&state, &current, id).await?;
     if a.applicant_id != current.user.id {
