@@ -8,9 +8,10 @@
 // account in the approval queue → logs out → the applicant logs in and sees /me "active".
 // Screenshots of every step go to ../target/e2e/<viewport>-<step>.png.
 // Then the grants scenario (grants.mjs): apply → recommend → accept, screenshots grants-*.png;
-// the review scenario (review.mjs): an expert scores on a phone, the bureau ranks and
-// proposes funding (review-*.png); and the funding/project scenario (projects.mjs) on the demo's showcase call: publish the
-// public notice, read it signed out, record a completion review (projects-*.png).
+// the review scenario (review.mjs) on the demo's showcase call: an expert scores on a phone,
+// the bureau ranks and proposes funding (review-*.png); and the funding/project scenario
+// (projects.mjs) on the same call: publish the public notice, read it signed out, record a
+// completion review (projects-*.png).
 
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'

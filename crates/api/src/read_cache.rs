@@ -3,9 +3,9 @@
 //! On SQLite one process owns the database, so [`kc_db::Db::write_epoch`] sees every write:
 //! an entry is served only while the epoch it was read under is still current, so it is as
 //! fresh as a database read (the epoch moves before the answer to any state-changing request
-//! leaves, and when a background job's commit returns the writer). On PostgreSQL (replicas write too) there is no
-//! epoch and every read goes to the database. The time limit only bounds memory and covers
-//! writes from outside the server process (`kechuang` CLI commands).
+//! leaves, and when a background job's commit returns the writer). On PostgreSQL (replicas
+//! write too) there is no epoch and every read goes to the database. The time limit only
+//! bounds memory and covers writes from outside the server process (`kechuang` CLI commands).
 
 use std::future::Future;
 use std::hash::Hash;

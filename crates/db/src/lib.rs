@@ -133,14 +133,23 @@ impl Db {
     }
 
     /// Runs `f` in a write transaction and commits it. On SQLite, concurrent callers share
-    /// one commit (group commit, see `batch`); on PostgreSQL each has its own.
+    /// one commit (group commit, see `batch`), each in its own savepoint; on PostgreSQL each
+    /// has its own transaction.
     pub async fn transact<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbErr> + Send + 'static,
         F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
-        self.write_with(f, true).await
+        match &self.batcher {
+            Some(b) => self.queued(b.enqueue(f, true)).await,
+            None => {
+                let txn = self.write.begin().await?;
+                let value = f(&txn).await?;
+                txn.commit().await?;
+                Ok(value)
+            }
+        }
     }
 
     /// Executes one statement (atomic by itself) and returns the rows it affected: on SQLite
@@ -149,40 +158,22 @@ impl Db {
     pub async fn write_statement(&self, statement: sea_orm::Statement) -> DbResult<u64> {
         match &self.batcher {
             Some(b) => {
-                self.bump();
-                let result = b
-                    .enqueue(
-                        move |txn| async move { Ok(txn.execute_raw(statement).await?.rows_affected()) }.boxed(),
-                        false,
-                    )
-                    .await;
-                self.bump();
-                result
+                let run = b.enqueue(
+                    move |txn| async move { Ok(txn.execute_raw(statement).await?.rows_affected()) }.boxed(),
+                    false,
+                );
+                self.queued(run).await
             }
             None => Ok(self.write.execute_raw(statement).await?.rows_affected()),
         }
     }
 
-    async fn write_with<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: From<DbErr> + Send + 'static,
-        F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
-    {
-        match &self.batcher {
-            Some(b) => {
-                self.bump();
-                let result = b.enqueue(f, savepoint).await;
-                self.bump();
-                result
-            }
-            None => {
-                let txn = self.write.begin().await?;
-                let value = f(&txn).await?;
-                txn.commit().await?;
-                Ok(value)
-            }
-        }
+    /// A write through the group-commit writer, with the write epoch moved before and after.
+    async fn queued<T>(&self, write: impl std::future::Future<Output = T>) -> T {
+        self.bump();
+        let result = write.await;
+        self.bump();
+        result
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -308,7 +299,8 @@ mod tests {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("e.db").display());
         let db = Db::connect(&DbOptions { url, max_connections: 2, sqlite_synchronous: "full".into() }).await.unwrap();
         db.write().execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY)").await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await; // the pool takes the writer back in the background
+        // The pool takes the writer back (which moves the epoch) in the background.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
 
         let before = db.write_epoch().unwrap();
         db.read().execute_unprepared("SELECT COUNT(*) FROM t").await.unwrap();

@@ -8,11 +8,6 @@ use uuid::Uuid;
 use crate::DbResult;
 use crate::entities::{notification, notification_preference, user};
 
-pub async fn insert(conn: &impl ConnectionTrait, n: notification::Model) -> DbResult<()> {
-    notification::Entity::insert(sea_orm::IntoActiveModel::into_active_model(n)).exec_without_returning(conn).await?;
-    Ok(())
-}
-
 /// Records several notifications in one statement.
 pub async fn insert_many(conn: &impl ConnectionTrait, all: Vec<notification::Model>) -> DbResult<()> {
     if all.is_empty() {

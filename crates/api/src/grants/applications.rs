@@ -12,6 +12,7 @@ use kc_core::grants::project::{ProjectFacts, ProjectStatus, overdue_count, overd
 use kc_core::grants::quota::{self, Filing, exceeded};
 use kc_core::grants::window::{WindowState, shanghai_text};
 use kc_core::identity::Role;
+use kc_core::notify::MailPreference;
 use kc_db::audit::NewAuditEvent;
 use kc_db::entities::{application, idempotency_key};
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,6 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
 use crate::services::notifications::{Notice, notify_many};
 use crate::state::AppState;
-use kc_core::notify::MailPreference;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubtypeSummary {
