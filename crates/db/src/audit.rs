@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::WriteTxn;
 use crate::entities::audit_log;
 use crate::{DbError, DbResult, Page, PageRequest};
 
@@ -40,20 +41,25 @@ fn content<'a>(m: &'a audit_log::Model, actor: Option<&'a str>) -> AuditContent<
 
 /// Appends `event` to the chain. Must run inside a transaction: the chain head row is
 /// locked (FOR UPDATE on PostgreSQL; SQLite has a single writer) until commit.
-pub async fn append(txn: &impl ConnectionTrait, now: DateTime<Utc>, event: NewAuditEvent) -> DbResult<()> {
-    let head = txn
-        .query_one(
+pub async fn append(txn: &(impl WriteTxn + ?Sized), now: DateTime<Utc>, event: NewAuditEvent) -> DbResult<()> {
+    let backend = txn.backend();
+    let mut head = None;
+    txn.query(
+        backend.build(
             &Query::select()
                 .columns([Alias::new("seq"), Alias::new("hash")])
                 .from(Alias::new("audit_head"))
                 .and_where(Expr::col(Alias::new("id")).eq(1))
                 .lock_exclusive()
                 .to_owned(),
-        )
-        .await?
-        .ok_or_else(|| DbError::Corrupt("audit_head row is missing".into()))?;
-    let seq: i64 = head.try_get("", "seq")?;
-    let prev_hash: String = head.try_get("", "hash")?;
+        ),
+        &mut |row| {
+            head = Some((row.int("seq")?, row.text("hash")?.unwrap_or_default()));
+            Ok(())
+        },
+    )
+    .await?;
+    let (seq, prev_hash) = head.ok_or_else(|| DbError::Corrupt("audit_head row is missing".into()))?;
 
     let model = audit_log::Model {
         id: Uuid::now_v7(),
@@ -73,15 +79,17 @@ pub async fn append(txn: &impl ConnectionTrait, now: DateTime<Utc>, event: NewAu
     let hash = entry_hash(&prev_hash, &content(&model, actor.as_deref()));
 
     txn.execute(
-        &Query::update()
-            .table(Alias::new("audit_head"))
-            .value(Alias::new("seq"), model.seq)
-            .value(Alias::new("hash"), hash.clone())
-            .and_where(Expr::col(Alias::new("id")).eq(1))
-            .to_owned(),
+        backend.build(
+            &Query::update()
+                .table(Alias::new("audit_head"))
+                .value(Alias::new("seq"), model.seq)
+                .value(Alias::new("hash"), hash.clone())
+                .and_where(Expr::col(Alias::new("id")).eq(1))
+                .to_owned(),
+        ),
     )
     .await?;
-    audit_log::Entity::insert(audit_log::ActiveModel {
+    let insert = audit_log::Entity::insert(audit_log::ActiveModel {
         id: Set(model.id),
         seq: Set(model.seq),
         at_micros: Set(model.at_micros),
@@ -94,9 +102,8 @@ pub async fn append(txn: &impl ConnectionTrait, now: DateTime<Utc>, event: NewAu
         reason: Set(model.reason),
         prev_hash: Set(model.prev_hash),
         hash: Set(hash),
-    })
-    .exec(txn)
-    .await?;
+    });
+    txn.execute(sea_orm::QueryTrait::build(&insert, backend)).await?;
     Ok(())
 }
 

@@ -81,16 +81,22 @@ impl Batcher {
     }
 }
 
+/// `first` and whatever else is queued, up to `max`. No waiting for company: whatever queued
+/// up during the previous commit joins the next one.
+pub(crate) fn with_queued<J>(first: J, rx: &mut mpsc::Receiver<J>, max: usize) -> Vec<J> {
+    let mut jobs = vec![first];
+    while jobs.len() < max {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    jobs
+}
+
 async fn run(write: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
-        // No waiting for company: whatever queued up during the previous commit joins.
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+        let jobs = with_queued(first, &mut rx, MAX_BATCH);
         let outer = match write.begin().await {
             Ok(t) => t,
             Err(e) => {

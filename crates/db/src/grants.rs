@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use uuid::Uuid;
 
 use crate::entities::{application, attachment, call, idempotency_key};
-use crate::{DbError, DbResult};
+use crate::{DbError, DbResult, WriteTxn};
 
 pub async fn call_by_code(conn: &impl ConnectionTrait, code: &str) -> DbResult<Option<call::Model>> {
     Ok(call::Entity::find().filter(call::Column::Code.eq(code)).one(conn).await?)
@@ -110,7 +110,7 @@ pub fn save_draft(
 
 /// Moves an application from `from` to `to` if it is still in `from`; false otherwise.
 pub async fn change_status(
-    conn: &impl ConnectionTrait,
+    conn: &(impl WriteTxn + ?Sized),
     id: Uuid,
     from: &str,
     to: &str,
@@ -125,9 +125,8 @@ pub async fn change_status(
             .col_expr(application::Column::SubmittedAt, Expr::value(Some(at)))
             .col_expr(application::Column::PiKey, Expr::value(Some(pi_key.to_string())));
     }
-    let res =
-        update.filter(application::Column::Id.eq(id)).filter(application::Column::Status.eq(from)).exec(conn).await?;
-    Ok(res.rows_affected == 1)
+    let update = update.filter(application::Column::Id.eq(id)).filter(application::Column::Status.eq(from));
+    Ok(conn.execute(sea_orm::QueryTrait::build(&update, conn.backend())).await? == 1)
 }
 
 pub async fn idempotent_response(
@@ -139,8 +138,12 @@ pub async fn idempotent_response(
 }
 
 /// Records the response given for a key (in the transaction of the action itself).
-pub async fn record_idempotent_response(conn: &impl ConnectionTrait, record: idempotency_key::Model) -> DbResult<()> {
-    record.into_active_model().reset_all().insert(conn).await.map_err(DbError::classify)?;
+pub async fn record_idempotent_response(
+    conn: &(impl WriteTxn + ?Sized),
+    record: idempotency_key::Model,
+) -> DbResult<()> {
+    let insert = idempotency_key::Entity::insert(record.into_active_model().reset_all());
+    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await.map_err(DbError::classify)?;
     Ok(())
 }
 
@@ -222,7 +225,7 @@ pub async fn set_paper_copies(conn: &impl ConnectionTrait, id: Uuid, at: Option<
 }
 
 /// One counted filing as quotas see it.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone)]
 pub struct FilingRow {
     pub id: Uuid,
     pub call_code: String,
@@ -253,12 +256,11 @@ impl From<FilingRow> for kc_core::grants::quota::Filing {
 /// The filings in `calls` with one of `statuses` that share a holder with `holders` (one
 /// indexed query; nothing is read when no quota looks at any holder).
 pub async fn filings_sharing(
-    conn: &impl ConnectionTrait,
+    conn: &(impl WriteTxn + ?Sized),
     holders: &kc_core::grants::quota::Holders,
     statuses: &[&str],
     except: Uuid,
 ) -> DbResult<Vec<FilingRow>> {
-    use sea_orm::FromQueryResult;
     use sea_orm::sea_query::{Alias, Condition, ExprTrait, JoinType, Query};
     if holders.is_empty() {
         return Ok(Vec::new());
@@ -315,18 +317,33 @@ pub async fn filings_sharing(
                 .add(shares),
         )
         .to_owned();
-    let stmt = conn.get_database_backend().build(&query);
-    Ok(FilingRow::find_by_statement(stmt).all(conn).await?)
+    let mut rows = Vec::new();
+    conn.query(conn.backend().build(&query), &mut |row| {
+        rows.push(FilingRow {
+            id: row.uuid("id")?,
+            call_code: row.text("call_code")?.unwrap_or_default(),
+            category: row.text("category")?.unwrap_or_default(),
+            subtype: row.text("subtype")?.unwrap_or_default(),
+            pi_key: row.text("pi_key")?,
+            credit_code: row.text("credit_code")?.unwrap_or_default(),
+            district: row.text("district")?,
+            recommender_id: row.uuid("recommender_id")?,
+            recommender_kind: row.text("recommender_kind")?.unwrap_or_default(),
+        });
+        Ok(())
+    })
+    .await?;
+    Ok(rows)
 }
 
 /// Serialises, until the transaction ends, the submissions that share one of `keys`
 /// (PostgreSQL advisory locks taken in sorted order; SQLite has a single writer already).
-pub async fn lock_holders(conn: &impl ConnectionTrait, keys: &[String]) -> DbResult<()> {
-    if conn.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+pub async fn lock_holders(conn: &(impl WriteTxn + ?Sized), keys: &[String]) -> DbResult<()> {
+    if conn.backend() != sea_orm::DatabaseBackend::Postgres {
         return Ok(());
     }
     for key in keys {
-        conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        conn.execute(sea_orm::Statement::from_sql_and_values(
             sea_orm::DatabaseBackend::Postgres,
             "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
             [key.clone().into()],

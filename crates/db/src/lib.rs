@@ -10,7 +10,10 @@ pub mod notifications;
 pub mod outbox;
 pub mod projects;
 pub mod review;
+pub mod sqlite_writer;
+pub mod writer;
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -20,6 +23,7 @@ use kc_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+pub use writer::{Row, WriteTxn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -55,8 +59,10 @@ pub type DbResult<T> = Result<T, DbError>;
 pub struct Db {
     read: DatabaseConnection,
     write: DatabaseConnection,
-    /// SQLite only: the group-commit writer (see `batch`).
+    /// SQLite only: the group-commit writer for SeaORM transactions (see `batch`).
     batcher: Option<batch::Batcher>,
+    /// SQLite only: the writer thread for the hot-path writes (see `sqlite_writer`).
+    hot: Option<sqlite_writer::SqliteWriter>,
     /// SQLite only: counts writes (see `write_epoch`).
     epoch: Option<Arc<AtomicU64>>,
 }
@@ -80,14 +86,23 @@ impl Db {
             // transaction and after every commit or rollback: whatever it wrote is visible now.
             write_options.map_sqlx_sqlite_pool_opts(move |o| {
                 let released = released.clone();
-                o.after_release(move |_, _| {
+                // A local file needs no liveness check; the hot writer takes it per batch.
+                o.test_before_acquire(false).after_release(move |_, _| {
                     released.fetch_add(1, Ordering::SeqCst);
                     Box::pin(async { Ok(true) })
                 })
             });
             let write = Database::connect(write_options).await?;
             let batcher = Some(batch::Batcher::start(write.clone()));
-            Ok(Db { read, write, batcher, epoch: Some(epoch) })
+            let file = sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(&options.url)
+                .map_err(|e| DbErr::Custom(format!("bad SQLite URL: {e}")))?;
+            let hot = sqlite_writer::SqliteWriter::start(
+                file.get_filename(),
+                &options.sqlite_synchronous,
+                write.get_sqlite_connection_pool().clone(),
+                epoch.clone(),
+            )?;
+            Ok(Db { read, write, batcher, hot: Some(hot), epoch: Some(epoch) })
         } else {
             let mut opts = ConnectOptions::new(options.url.clone());
             opts.max_connections(options.max_connections)
@@ -96,7 +111,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
             let pool = Database::connect(opts).await?;
-            Ok(Db { read: pool.clone(), write: pool, batcher: None, epoch: None })
+            Ok(Db { read: pool.clone(), write: pool, batcher: None, hot: None, epoch: None })
         }
     }
 
@@ -156,15 +171,32 @@ impl Db {
     /// queued with the other writes and committed with them, without a savepoint of its own;
     /// on PostgreSQL straight on the pool, without BEGIN and COMMIT.
     pub async fn write_statement(&self, statement: sea_orm::Statement) -> DbResult<u64> {
-        match &self.batcher {
-            Some(b) => {
-                let run = b.enqueue(
-                    move |txn| async move { Ok(txn.execute_raw(statement).await?.rows_affected()) }.boxed(),
-                    false,
-                );
+        match &self.hot {
+            Some(w) => {
+                let run = w.run(move |txn| async move { Ok(txn.execute(statement).await?) }.boxed(), false);
                 self.queued(run).await
             }
             None => Ok(self.write.execute_raw(statement).await?.rows_affected()),
+        }
+    }
+
+    /// Runs `f` in a write transaction and commits it, like `transact`, but `f` writes
+    /// through `WriteTxn` (built statements), which on SQLite runs it on the writer thread
+    /// without a thread hand-off per statement (see `sqlite_writer`). For the hot paths.
+    pub async fn write_txn<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbErr> + Send + 'static,
+        F: for<'c> FnOnce(&'c dyn WriteTxn) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
+    {
+        match &self.hot {
+            Some(w) => self.queued(w.run(f, true)).await,
+            None => {
+                let txn = self.write.begin().await?;
+                let value = f(&txn).await?;
+                txn.commit().await?;
+                Ok(value)
+            }
         }
     }
 

@@ -5,17 +5,16 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::DbResult;
 use crate::entities::{notification, notification_preference, user};
+use crate::{DbResult, WriteTxn};
 
 /// Records several notifications in one statement.
-pub async fn insert_many(conn: &impl ConnectionTrait, all: Vec<notification::Model>) -> DbResult<()> {
+pub async fn insert_many(conn: &(impl WriteTxn + ?Sized), all: Vec<notification::Model>) -> DbResult<()> {
     if all.is_empty() {
         return Ok(());
     }
-    notification::Entity::insert_many(all.into_iter().map(sea_orm::IntoActiveModel::into_active_model))
-        .exec_without_returning(conn)
-        .await?;
+    let insert = notification::Entity::insert_many(all.into_iter().map(sea_orm::IntoActiveModel::into_active_model));
+    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::mail_outbox;
-use crate::{DbResult, Page, PageRequest};
+use crate::{DbResult, Page, PageRequest, WriteTxn};
 
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_SENT: &str = "sent";
@@ -47,18 +47,17 @@ fn pending(id: Uuid, to: String, subject: String, body: String, now: DateTime<Ut
 
 /// Queues several mails (to, subject, body) in one statement.
 pub async fn enqueue_many(
-    conn: &impl ConnectionTrait,
+    conn: &(impl WriteTxn + ?Sized),
     now: DateTime<Utc>,
     mails: Vec<(String, String, String)>,
 ) -> DbResult<()> {
     if mails.is_empty() {
         return Ok(());
     }
-    mail_outbox::Entity::insert_many(
+    let insert = mail_outbox::Entity::insert_many(
         mails.into_iter().map(|(to, subject, body)| pending(Uuid::now_v7(), to, subject, body, now)),
-    )
-    .exec_without_returning(conn)
-    .await?;
+    );
+    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await?;
     Ok(())
 }
 

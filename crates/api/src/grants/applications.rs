@@ -524,9 +524,9 @@ pub async fn submit(
             ));
         }
     }
-    let (category, _) = call.subtype(&a.category, &a.subtype).ok_or_else(ApiError::internal)?;
+    let form = stored.forms.get(&a.category).ok_or_else(ApiError::internal)?;
     let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
-    let problems = kc_core::grants::form::validate(&category.form, &data);
+    let problems = form.check(&data);
     if !problems.is_empty() {
         return Err(ApiError::validation(
             problems
@@ -580,8 +580,9 @@ pub async fn submit(
         reviewers,
         key: key.map(str::to_string),
     };
-    // One transaction (shared with concurrent writes through SQLite's group commit).
-    let body = state.db.transact(move |txn| record_submission(txn, submission).boxed()).await?;
+    // One transaction (on SQLite, on the writer thread and shared with concurrent writes
+    // through its group commit).
+    let body = state.db.write_txn(move |txn| record_submission(txn, submission).boxed()).await?;
     Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -602,7 +603,7 @@ struct Submission {
 
 /// The write half of a submission: the quota count, the status change, the audit entry,
 /// the notifications and the idempotent answer, in one transaction. Returns the answer.
-async fn record_submission(txn: &kc_db::DatabaseTransaction, s: Submission) -> ApiResult<String> {
+async fn record_submission(txn: &dyn kc_db::WriteTxn, s: Submission) -> ApiResult<String> {
     let Submission { application: a, call, filing, holders, from, to, now, user: (user, preference), reviewers, key } =
         s;
     // Submissions sharing a quota holder are serialised (the single SQLite writer;

@@ -71,6 +71,8 @@ pub struct StoredCall {
     pub code: String,
     pub call: Call,
     pub rules: std::collections::HashMap<(String, String), Vec<kc_core::grants::eligibility::CompiledRule>>,
+    /// Each category's form, compiled for checking submissions.
+    pub forms: std::collections::HashMap<String, kc_core::grants::form::FormValidator>,
 }
 
 impl StoredCall {
@@ -91,7 +93,12 @@ impl StoredCall {
                 }
             }
         }
-        Self { id, code, call, rules }
+        let forms = call
+            .categories
+            .iter()
+            .map(|c| (c.code.clone(), kc_core::grants::form::FormValidator::new(&c.form)))
+            .collect();
+        Self { id, code, call, rules, forms }
     }
 }
 

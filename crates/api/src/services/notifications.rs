@@ -48,7 +48,7 @@ pub async fn notify(
 /// Several notices, with each recipient's preference already read: one statement for the
 /// notifications and one for the mails, whatever their number.
 pub async fn notify_many(
-    conn: &impl ConnectionTrait,
+    conn: &(impl kc_db::WriteTxn + ?Sized),
     now: DateTime<Utc>,
     notices: Vec<(&user::Model, MailPreference, Notice)>,
 ) -> ApiResult<()> {

@@ -203,18 +203,44 @@ pub struct DataProblem {
 /// Validates `data` against the form. A form whose schema cannot be built reports one
 /// problem on the empty path (the designer prevents that).
 pub fn validate(form: &FormDefinition, data: &Value) -> Vec<DataProblem> {
-    let schema = form.json_schema();
-    let validator = match jsonschema::validator_for(&schema) {
-        Ok(v) => v,
-        Err(e) => {
-            return vec![DataProblem {
-                path: String::new(),
-                code: "form_invalid".into(),
-                message_zh: format!("表单定义有误：{e}"),
-                message_en: format!("The form definition is invalid: {e}"),
-            }];
-        }
-    };
+    FormValidator::new(form).check(data)
+}
+
+/// A form's JSON Schema, compiled once: building and compiling the schema costs far more
+/// than checking one submission against it, so a stored call keeps one per category.
+pub struct FormValidator {
+    compiled: Result<jsonschema::Validator, String>,
+}
+
+impl std::fmt::Debug for FormValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormValidator").field("compiles", &self.compiled.is_ok()).finish()
+    }
+}
+
+impl FormValidator {
+    pub fn new(form: &FormDefinition) -> Self {
+        Self { compiled: jsonschema::validator_for(&form.json_schema()).map_err(|e| e.to_string()) }
+    }
+
+    /// The problems of `data`, sorted by field path; none when it fits the form.
+    pub fn check(&self, data: &Value) -> Vec<DataProblem> {
+        let validator = match &self.compiled {
+            Ok(v) => v,
+            Err(e) => {
+                return vec![DataProblem {
+                    path: String::new(),
+                    code: "form_invalid".into(),
+                    message_zh: format!("表单定义有误：{e}"),
+                    message_en: format!("The form definition is invalid: {e}"),
+                }];
+            }
+        };
+        problems(validator, data)
+    }
+}
+
+fn problems(validator: &jsonschema::Validator, data: &Value) -> Vec<DataProblem> {
     let mut problems: Vec<DataProblem> = validator
         .iter_errors(data)
         .map(|e| {
