@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use uuid::Uuid;
 
 use crate::entities::{application, attachment, call, idempotency_key};
-use crate::{DbError, DbResult, WriteTxn};
+use crate::{DbError, DbResult, Finder, WriteTxn};
 
 pub async fn call_by_code(conn: &impl ConnectionTrait, code: &str) -> DbResult<Option<call::Model>> {
     Ok(call::Entity::find().filter(call::Column::Code.eq(code)).one(conn).await?)
@@ -56,8 +56,8 @@ pub async fn insert_application(conn: &impl ConnectionTrait, a: application::Mod
     Ok(())
 }
 
-pub async fn application(conn: &impl ConnectionTrait, id: Uuid) -> DbResult<Option<application::Model>> {
-    Ok(application::Entity::find_by_id(id).one(conn).await?)
+pub async fn application(conn: &impl Finder, id: Uuid) -> DbResult<Option<application::Model>> {
+    Ok(conn.find_one(application::Entity::find_by_id(id)).await?)
 }
 
 pub async fn applications_of(conn: &impl ConnectionTrait, applicant: Uuid) -> DbResult<Vec<application::Model>> {
@@ -130,11 +130,11 @@ pub async fn change_status(
 }
 
 pub async fn idempotent_response(
-    conn: &impl ConnectionTrait,
+    conn: &impl Finder,
     user_id: Uuid,
     key: &str,
 ) -> DbResult<Option<idempotency_key::Model>> {
-    Ok(idempotency_key::Entity::find_by_id((user_id, key.to_string())).one(conn).await?)
+    Ok(conn.find_one(idempotency_key::Entity::find_by_id((user_id, key.to_string()))).await?)
 }
 
 /// Records the response given for a key (in the transaction of the action itself).
@@ -355,11 +355,11 @@ pub async fn lock_holders(conn: &(impl WriteTxn + ?Sized), keys: &[String]) -> D
 
 /// The extension of `call_id`'s submission window granted to `applicant_id`, if any.
 pub async fn extension(
-    conn: &impl ConnectionTrait,
+    conn: &impl Finder,
     call_id: Uuid,
     applicant_id: Uuid,
 ) -> DbResult<Option<crate::entities::window_extension::Model>> {
-    Ok(crate::entities::window_extension::Entity::find_by_id((call_id, applicant_id)).one(conn).await?)
+    Ok(conn.find_one(crate::entities::window_extension::Entity::find_by_id((call_id, applicant_id))).await?)
 }
 
 pub async fn extensions_of(

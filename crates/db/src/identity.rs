@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::Finder;
 use crate::entities::{
     api_token, certification_kind, district, org_certification, organisation, password_reset, routing_rule, session,
     user,
@@ -75,11 +76,11 @@ pub async fn organisation_by_credit_code(
     Ok(organisation::Entity::find().filter(organisation::Column::CreditCode.eq(code)).one(conn).await?)
 }
 
-pub async fn organisations_by_ids(conn: &impl ConnectionTrait, ids: &[Uuid]) -> DbResult<Vec<organisation::Model>> {
+pub async fn organisations_by_ids(conn: &impl Finder, ids: &[Uuid]) -> DbResult<Vec<organisation::Model>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.iter().copied())).all(conn).await?)
+    Ok(conn.find_all(organisation::Entity::find().filter(organisation::Column::Id.is_in(ids.iter().copied()))).await?)
 }
 
 /// Organisations that act as recommending units.
@@ -148,17 +149,16 @@ pub async fn list_organisations(
     Ok(Page { items, total })
 }
 
-pub async fn certifications_of(
-    conn: &impl ConnectionTrait,
-    org_ids: &[Uuid],
-) -> DbResult<Vec<org_certification::Model>> {
+pub async fn certifications_of(conn: &impl Finder, org_ids: &[Uuid]) -> DbResult<Vec<org_certification::Model>> {
     if org_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(org_certification::Entity::find()
-        .filter(org_certification::Column::OrgId.is_in(org_ids.iter().copied()))
-        .order_by_asc(org_certification::Column::ValidFrom)
-        .all(conn)
+    Ok(conn
+        .find_all(
+            org_certification::Entity::find()
+                .filter(org_certification::Column::OrgId.is_in(org_ids.iter().copied()))
+                .order_by_asc(org_certification::Column::ValidFrom),
+        )
         .await?)
 }
 

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod entities;
 pub mod grants;
 pub mod identity;
+pub mod inline_read;
 pub mod notifications;
 pub mod outbox;
 pub mod projects;
@@ -22,6 +23,7 @@ use futures::FutureExt;
 use kc_migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
 
+pub use inline_read::{FastRead, Finder};
 pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 pub use writer::{Row, WriteTxn};
 
@@ -63,6 +65,8 @@ pub struct Db {
     batcher: Option<batch::Batcher>,
     /// SQLite only: the writer thread for the hot-path writes (see `sqlite_writer`).
     hot: Option<sqlite_writer::SqliteWriter>,
+    /// SQLite only: hot reads on the calling thread (see `inline_read`).
+    inline: Option<Arc<inline_read::InlineReader>>,
     /// SQLite only: counts writes (see `write_epoch`).
     epoch: Option<Arc<AtomicU64>>,
 }
@@ -102,7 +106,8 @@ impl Db {
                 write.get_sqlite_connection_pool().clone(),
                 epoch.clone(),
             )?;
-            Ok(Db { read, write, batcher, hot: Some(hot), epoch: Some(epoch) })
+            let inline = Some(Arc::new(inline_read::InlineReader::new(file.get_filename())));
+            Ok(Db { read, write, batcher, hot: Some(hot), inline, epoch: Some(epoch) })
         } else {
             let mut opts = ConnectOptions::new(options.url.clone());
             opts.max_connections(options.max_connections)
@@ -111,12 +116,21 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
             let pool = Database::connect(opts).await?;
-            Ok(Db { read: pool.clone(), write: pool, batcher: None, hot: None, epoch: None })
+            Ok(Db { read: pool.clone(), write: pool, batcher: None, hot: None, inline: None, epoch: None })
         }
     }
 
     pub fn read(&self) -> &DatabaseConnection {
         &self.read
+    }
+
+    /// For short reads by key on a hot path: on SQLite run on the calling thread, without
+    /// the hand-off to sqlx's connection thread (see `inline_read`); elsewhere the read pool.
+    pub fn fast(&self) -> FastRead<'_> {
+        match &self.inline {
+            Some(reader) => FastRead::Inline(reader),
+            None => FastRead::Pool(&self.read),
+        }
     }
 
     pub fn write(&self) -> &DatabaseConnection {

@@ -6,7 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use crate::entities::{notification, notification_preference, user};
-use crate::{DbResult, WriteTxn};
+use crate::{DbResult, Finder, WriteTxn};
 
 /// Records several notifications in one statement.
 pub async fn insert_many(conn: &(impl WriteTxn + ?Sized), all: Vec<notification::Model>) -> DbResult<()> {
@@ -62,13 +62,12 @@ pub async fn mail_preference(conn: &impl ConnectionTrait, user_id: Uuid) -> DbRe
 }
 
 /// The mail preferences chosen by any of `users` (those who never chose are absent).
-pub async fn mail_preferences(
-    conn: &impl ConnectionTrait,
-    users: &[Uuid],
-) -> DbResult<std::collections::HashMap<Uuid, String>> {
-    Ok(notification_preference::Entity::find()
-        .filter(notification_preference::Column::UserId.is_in(users.iter().copied()))
-        .all(conn)
+pub async fn mail_preferences(conn: &impl Finder, users: &[Uuid]) -> DbResult<std::collections::HashMap<Uuid, String>> {
+    Ok(conn
+        .find_all(
+            notification_preference::Entity::find()
+                .filter(notification_preference::Column::UserId.is_in(users.iter().copied())),
+        )
         .await?
         .into_iter()
         .map(|p| (p.user_id, p.mail))
@@ -94,11 +93,13 @@ pub async fn set_mail_preference(
 }
 
 /// The active users of an organisation with `role` (e.g. a recommending unit's staff).
-pub async fn active_users_of(conn: &impl ConnectionTrait, org_id: Uuid, role: &str) -> DbResult<Vec<user::Model>> {
-    Ok(user::Entity::find()
-        .filter(user::Column::OrgId.eq(org_id))
-        .filter(user::Column::Role.eq(role))
-        .filter(user::Column::Status.eq("active"))
-        .all(conn)
+pub async fn active_users_of(conn: &impl Finder, org_id: Uuid, role: &str) -> DbResult<Vec<user::Model>> {
+    Ok(conn
+        .find_all(
+            user::Entity::find()
+                .filter(user::Column::OrgId.eq(org_id))
+                .filter(user::Column::Role.eq(role))
+                .filter(user::Column::Status.eq("active")),
+        )
         .await?)
 }

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::Finder;
 use crate::entities::{
     application, disbursement, funding_decision, objection, project, project_report, public_notice, site_visit,
 };
@@ -16,14 +17,12 @@ use crate::{DbError, DbResult};
 
 /// The projects whose PI is `pi_key` or whose organisation is `org_id` (what the overdue
 /// facts of a new application read).
-pub async fn of_pi_or_organisation(
-    conn: &impl ConnectionTrait,
-    pi_key: &str,
-    org_id: Uuid,
-) -> DbResult<Vec<project::Model>> {
-    Ok(project::Entity::find()
-        .filter(Condition::any().add(project::Column::PiKey.eq(pi_key)).add(project::Column::OrgId.eq(org_id)))
-        .all(conn)
+pub async fn of_pi_or_organisation(conn: &impl Finder, pi_key: &str, org_id: Uuid) -> DbResult<Vec<project::Model>> {
+    Ok(conn
+        .find_all(
+            project::Entity::find()
+                .filter(Condition::any().add(project::Column::PiKey.eq(pi_key)).add(project::Column::OrgId.eq(org_id))),
+        )
         .await?)
 }
 

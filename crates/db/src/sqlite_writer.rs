@@ -231,7 +231,7 @@ impl Row for SqliteRow<'_, '_> {
     }
 }
 
-fn bound(statement: &Statement) -> Result<Vec<SqlValue>, DbErr> {
+pub(crate) fn bound(statement: &Statement) -> Result<Vec<SqlValue>, DbErr> {
     statement.values.as_ref().map_or(Ok(Vec::new()), |values| values.0.iter().map(sql_value).collect())
 }
 

@@ -263,7 +263,7 @@ pub(crate) async fn visible(
     current: &CurrentUser,
     id: Uuid,
 ) -> ApiResult<(application::Model, std::sync::Arc<super::StoredCall>)> {
-    let a = kc_db::grants::application(state.db.read(), id).await?.ok_or_else(ApiError::not_found)?;
+    let a = kc_db::grants::application(&state.db.fast(), id).await?.ok_or_else(ApiError::not_found)?;
     ensure_visible(state, current, &a).await?;
     let call = super::stored_call(state, a.call_id).await?;
     Ok((a, call))
@@ -370,7 +370,7 @@ fn age_from_id(id_number: &str, on: NaiveDate) -> Option<i64> {
 
 async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) -> ApiResult<(Facts, Filing)> {
     let data: serde_json::Value = serde_json::from_str(&a.data).unwrap_or_default();
-    let mut orgs = kc_db::identity::organisations_by_ids(state.db.read(), &[a.org_id, a.recommender_id]).await?;
+    let mut orgs = kc_db::identity::organisations_by_ids(&state.db.fast(), &[a.org_id, a.recommender_id]).await?;
     let mut take = |id: Uuid| orgs.iter().position(|o| o.id == id).map(|i| orgs.swap_remove(i));
     let org = take(a.org_id).ok_or_else(ApiError::internal)?;
     // An organisation may recommend its own applications (a university, a hospital).
@@ -379,7 +379,7 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
     } else {
         take(a.recommender_id).ok_or_else(ApiError::internal)?
     };
-    let certs = kc_db::identity::certifications_of(state.db.read(), &[org.id]).await?;
+    let certs = kc_db::identity::certifications_of(&state.db.fast(), &[org.id]).await?;
     let today = kc_core::grants::window::shanghai_date(now);
     let mut applicant = data.get("pi").cloned().filter(|p| p.is_object()).unwrap_or_else(|| serde_json::json!({}));
     let id_number = applicant.get("id_number").and_then(|v| v.as_str()).unwrap_or_default().to_string();
@@ -387,7 +387,7 @@ async fn facts_of(state: &AppState, a: &application::Model, now: DateTime<Utc>) 
         applicant["age"] = serde_json::json!(age);
     }
     let pi = if id_number.is_empty() { a.applicant_id.to_string() } else { id_number.clone() };
-    let funded = kc_db::projects::of_pi_or_organisation(state.db.read(), &pi, org.id).await?;
+    let funded = kc_db::projects::of_pi_or_organisation(&state.db.fast(), &pi, org.id).await?;
     let facts_of = |keep: &dyn Fn(&kc_db::entities::project::Model) -> bool| -> Vec<ProjectFacts> {
         funded
             .iter()
@@ -493,7 +493,7 @@ pub async fn submit(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200);
     if let Some(k) = key
-        && let Some(done) = kc_db::grants::idempotent_response(state.db.read(), current.user.id, k).await?
+        && let Some(done) = kc_db::grants::idempotent_response(&state.db.fast(), current.user.id, k).await?
     {
         let status = StatusCode::from_u16(u16::try_from(done.status).unwrap_or(200)).unwrap_or(StatusCode::OK);
         return Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], done.body).into_response());
@@ -512,7 +512,7 @@ pub async fn submit(
             "The application has already been submitted",
         ));
     };
-    let extension = kc_db::grants::extension(state.db.read(), a.call_id, a.applicant_id).await?.map(|e| e.until);
+    let extension = kc_db::grants::extension(&state.db.fast(), a.call_id, a.applicant_id).await?.map(|e| e.until);
     match call.submission.extended(extension).state(now) {
         WindowState::Open => {}
         WindowState::Closed { closed_at } => return Err(closed(now, closed_at)),
@@ -555,10 +555,10 @@ pub async fn submit(
     let holders = quota::holders(&call.quotas, &filing);
     // Who is told, read before the write transaction so the single writer only writes.
     let reviewers =
-        kc_db::notifications::active_users_of(state.db.read(), a.recommender_id, Role::Recommender.as_str()).await?;
+        kc_db::notifications::active_users_of(&state.db.fast(), a.recommender_id, Role::Recommender.as_str()).await?;
     let mut ids: Vec<Uuid> = reviewers.iter().map(|u| u.id).collect();
     ids.push(current.user.id);
-    let chosen = kc_db::notifications::mail_preferences(state.db.read(), &ids).await?;
+    let chosen = kc_db::notifications::mail_preferences(&state.db.fast(), &ids).await?;
     let preference_of = |id: Uuid| chosen.get(&id).and_then(|p| MailPreference::parse(p)).unwrap_or_default();
     let preference = preference_of(current.user.id);
     let reviewers: Vec<_> = reviewers
