@@ -117,6 +117,18 @@ pub async fn change_status(
     submitted: Option<(DateTime<Utc>, &str)>,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
+    Ok(conn.execute(change_status_statement(conn.backend(), id, from, to, submitted, now)).await? == 1)
+}
+
+/// The conditional update of `change_status`: it changes one row when the status was `from`.
+pub fn change_status_statement(
+    backend: sea_orm::DbBackend,
+    id: Uuid,
+    from: &str,
+    to: &str,
+    submitted: Option<(DateTime<Utc>, &str)>,
+    now: DateTime<Utc>,
+) -> sea_orm::Statement {
     let mut update = application::Entity::update_many()
         .col_expr(application::Column::Status, Expr::value(to))
         .col_expr(application::Column::UpdatedAt, Expr::value(now));
@@ -126,7 +138,7 @@ pub async fn change_status(
             .col_expr(application::Column::PiKey, Expr::value(Some(pi_key.to_string())));
     }
     let update = update.filter(application::Column::Id.eq(id)).filter(application::Column::Status.eq(from));
-    Ok(conn.execute(sea_orm::QueryTrait::build(&update, conn.backend())).await? == 1)
+    sea_orm::QueryTrait::build(&update, backend)
 }
 
 pub async fn idempotent_response(
@@ -137,14 +149,13 @@ pub async fn idempotent_response(
     Ok(conn.find_one(idempotency_key::Entity::find_by_id((user_id, key.to_string()))).await?)
 }
 
-/// Records the response given for a key (in the transaction of the action itself).
-pub async fn record_idempotent_response(
-    conn: &(impl WriteTxn + ?Sized),
+/// The insert recording the response given for a key (in the transaction of the action).
+pub fn idempotent_response_statement(
+    backend: sea_orm::DbBackend,
     record: idempotency_key::Model,
-) -> DbResult<()> {
+) -> sea_orm::Statement {
     let insert = idempotency_key::Entity::insert(record.into_active_model().reset_all());
-    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await.map_err(DbError::classify)?;
-    Ok(())
+    sea_orm::QueryTrait::build(&insert, backend)
 }
 
 /// Filters of application lists (recommender queue, bureau list).

@@ -21,10 +21,10 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use kc_migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 pub use inline_read::{FastRead, Finder};
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait};
 pub use writer::{Row, WriteTxn};
 
 #[derive(Debug, thiserror::Error)]

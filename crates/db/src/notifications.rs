@@ -6,16 +6,15 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use crate::entities::{notification, notification_preference, user};
-use crate::{DbResult, Finder, WriteTxn};
+use crate::{DbResult, Finder};
 
-/// Records several notifications in one statement.
-pub async fn insert_many(conn: &(impl WriteTxn + ?Sized), all: Vec<notification::Model>) -> DbResult<()> {
+/// The statement recording several notifications (`None` for none).
+pub fn insert_many_statement(backend: sea_orm::DbBackend, all: Vec<notification::Model>) -> Option<sea_orm::Statement> {
     if all.is_empty() {
-        return Ok(());
+        return None;
     }
     let insert = notification::Entity::insert_many(all.into_iter().map(sea_orm::IntoActiveModel::into_active_model));
-    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await?;
-    Ok(())
+    Some(sea_orm::QueryTrait::build(&insert, backend))
 }
 
 /// The newest `limit` notifications of `user_id` and how many are unread.

@@ -10,7 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::mail_outbox;
-use crate::{DbResult, Page, PageRequest, WriteTxn};
+use crate::{DbResult, Page, PageRequest};
 
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_SENT: &str = "sent";
@@ -45,20 +45,19 @@ fn pending(id: Uuid, to: String, subject: String, body: String, now: DateTime<Ut
     }
 }
 
-/// Queues several mails (to, subject, body) in one statement.
-pub async fn enqueue_many(
-    conn: &(impl WriteTxn + ?Sized),
+/// The statement queueing several mails (to, subject, body) (`None` for none).
+pub fn enqueue_many_statement(
+    backend: sea_orm::DbBackend,
     now: DateTime<Utc>,
     mails: Vec<(String, String, String)>,
-) -> DbResult<()> {
+) -> Option<sea_orm::Statement> {
     if mails.is_empty() {
-        return Ok(());
+        return None;
     }
     let insert = mail_outbox::Entity::insert_many(
         mails.into_iter().map(|(to, subject, body)| pending(Uuid::now_v7(), to, subject, body, now)),
     );
-    conn.execute(sea_orm::QueryTrait::build(&insert, conn.backend())).await?;
-    Ok(())
+    Some(sea_orm::QueryTrait::build(&insert, backend))
 }
 
 pub async fn list(conn: &impl ConnectionTrait, page: PageRequest) -> DbResult<Page<mail_outbox::Model>> {

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::extract::{ApiJson, ApiPath};
-use crate::services::notifications::{Notice, notify_many};
+use crate::services::notifications::{Notice, notice_statements};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -568,17 +568,77 @@ pub async fn submit(
             (u, p)
         })
         .collect();
+    // Everything the submission writes is formatted and built here, so that the writer (on
+    // SQLite one thread shared by every write) only executes it.
+    let backend = state.db.backend();
+    let user = &current.user;
+    let body_zh = format!("申报书“{}”于 {}（北京时间）提交。", a.title, shanghai_text(now));
+    let body_en = format!("Application \"{}\" was submitted at {} (Beijing time).", a.title, shanghai_text(now));
+    let receipt = Notice {
+        kind: "application.submitted",
+        decision: false,
+        title_zh: format!("申报书“{}”已提交至推荐单位", a.title),
+        title_en: format!("Application \"{}\" was submitted to the recommending unit", a.title),
+        body_zh: body_zh.clone(),
+        body_en: body_en.clone(),
+        link: Some(format!("/grants/applications/{}", a.id)),
+    };
+    let mut notices = vec![(user, preference, receipt)];
+    for (reviewer, preference) in &reviewers {
+        let to_review = Notice {
+            kind: "application.to_review",
+            decision: false,
+            title_zh: format!("新的申报书待推荐：“{}”", a.title),
+            title_en: format!("A new application awaits your recommendation: \"{}\"", a.title),
+            body_zh: body_zh.clone(),
+            body_en: body_en.clone(),
+            link: Some("/grants/recommender".to_string()),
+        };
+        notices.push((reviewer, *preference, to_review));
+    }
+    let mut writes = notice_statements(backend, now, notices);
+    let mut submitted = a.clone();
+    submitted.status = to.as_str().into();
+    submitted.submitted_at = Some(now);
+    submitted.updated_at = now;
+    let body = serde_json::to_string(&view(&submitted, &call.code)).map_err(|_| ApiError::internal())?;
+    if let Some(k) = key {
+        writes.push(kc_db::grants::idempotent_response_statement(
+            backend,
+            idempotency_key::Model {
+                user_id: user.id,
+                key: k.to_string(),
+                status: 200,
+                body: body.clone(),
+                created_at: now,
+            },
+        ));
+    }
     let submission = Submission {
-        application: a,
+        application: a.id,
         call: stored.clone(),
+        status: kc_db::grants::change_status_statement(
+            backend,
+            a.id,
+            from.as_str(),
+            to.as_str(),
+            Some((now, &filing.pi)),
+            now,
+        ),
         filing,
         holders,
-        from,
-        to,
+        writes,
+        event: NewAuditEvent {
+            actor_id: Some(user.id),
+            entity_type: "application",
+            entity_id: a.id.to_string(),
+            action: "submit",
+            before: Some(serde_json::json!({ "status": from.as_str() })),
+            after: Some(serde_json::json!({ "status": to.as_str() })),
+            reason: None,
+        },
         now,
-        user: (current.user.clone(), preference),
-        reviewers,
-        key: key.map(str::to_string),
+        body,
     };
     // One transaction (on SQLite, on the writer thread and shared with concurrent writes
     // through its group commit).
@@ -586,32 +646,35 @@ pub async fn submit(
     Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-/// What a submission records, all owned: it runs on the database writer.
+/// What a submission records, all owned and built: it runs on the database writer.
 struct Submission {
-    application: application::Model,
+    application: Uuid,
     call: std::sync::Arc<super::StoredCall>,
     filing: Filing,
     holders: quota::Holders,
-    from: Status,
-    to: Status,
+    /// The status change; it must change exactly one row.
+    status: kc_db::Statement,
+    /// Notifications, mails and the idempotent answer.
+    writes: Vec<kc_db::Statement>,
+    event: NewAuditEvent,
     now: DateTime<Utc>,
-    user: (kc_db::entities::user::Model, MailPreference),
-    /// The recommending unit's active accounts.
-    reviewers: Vec<(kc_db::entities::user::Model, MailPreference)>,
-    key: Option<String>,
+    /// The answer.
+    body: String,
 }
 
-/// The write half of a submission: the quota count, the status change, the audit entry,
-/// the notifications and the idempotent answer, in one transaction. Returns the answer.
+/// The write half of a submission: the quota count, the status change, the notifications,
+/// the idempotent answer and the audit entry, in one transaction. Returns the answer.
 async fn record_submission(txn: &dyn kc_db::WriteTxn, s: Submission) -> ApiResult<String> {
-    let Submission { application: a, call, filing, holders, from, to, now, user: (user, preference), reviewers, key } =
-        s;
+    let Submission { application, call, filing, holders, status, writes, event, now, body } = s;
     // Submissions sharing a quota holder are serialised (the single SQLite writer;
     // advisory locks on PostgreSQL), so the count below cannot be overtaken.
     kc_db::grants::lock_holders(txn, &holders.lock_keys()).await?;
     let counted = Status::counted_by_quotas();
-    let existing: Vec<Filing> =
-        kc_db::grants::filings_sharing(txn, &holders, &counted, a.id).await?.into_iter().map(Filing::from).collect();
+    let existing: Vec<Filing> = kc_db::grants::filings_sharing(txn, &holders, &counted, application)
+        .await?
+        .into_iter()
+        .map(Filing::from)
+        .collect();
     let over = exceeded(&call.call.quotas, &filing, &existing);
     if !over.is_empty() {
         let mut e = ApiError::new(
@@ -633,65 +696,18 @@ async fn record_submission(txn: &dyn kc_db::WriteTxn, s: Submission) -> ApiResul
             .collect();
         return Err(e);
     }
-    if !kc_db::grants::change_status(txn, a.id, from.as_str(), to.as_str(), Some((now, &filing.pi)), now).await? {
+    if txn.execute(status).await? != 1 {
         return Err(ApiError::conflict(
             "invalid_state",
             "申报书状态已变化，请刷新",
             "The application changed meanwhile; reload",
         ));
     }
-    let body_zh = format!("申报书“{}”于 {}（北京时间）提交。", a.title, shanghai_text(now));
-    let body_en = format!("Application \"{}\" was submitted at {} (Beijing time).", a.title, shanghai_text(now));
-    let receipt = Notice {
-        kind: "application.submitted",
-        decision: false,
-        title_zh: format!("申报书“{}”已提交至推荐单位", a.title),
-        title_en: format!("Application \"{}\" was submitted to the recommending unit", a.title),
-        body_zh: body_zh.clone(),
-        body_en: body_en.clone(),
-        link: Some(format!("/grants/applications/{}", a.id)),
-    };
-    let mut notices = vec![(&user, preference, receipt)];
-    for (reviewer, preference) in &reviewers {
-        let to_review = Notice {
-            kind: "application.to_review",
-            decision: false,
-            title_zh: format!("新的申报书待推荐：“{}”", a.title),
-            title_en: format!("A new application awaits your recommendation: \"{}\"", a.title),
-            body_zh: body_zh.clone(),
-            body_en: body_en.clone(),
-            link: Some("/grants/recommender".to_string()),
-        };
-        notices.push((reviewer, *preference, to_review));
-    }
-    notify_many(txn, now, notices).await?;
-    let mut submitted = a.clone();
-    submitted.status = to.as_str().into();
-    submitted.submitted_at = Some(now);
-    submitted.updated_at = now;
-    let body = serde_json::to_string(&view(&submitted, &call.code)).map_err(|_| ApiError::internal())?;
-    if let Some(k) = key {
-        kc_db::grants::record_idempotent_response(
-            txn,
-            idempotency_key::Model { user_id: user.id, key: k, status: 200, body: body.clone(), created_at: now },
-        )
-        .await?;
+    for write in writes {
+        txn.execute(write).await.map_err(kc_db::DbError::classify)?;
     }
     // Last: appending locks the audit chain's head row until the commit (PostgreSQL), so
     // concurrent submissions wait on it for as short a time as possible.
-    kc_db::audit::append(
-        txn,
-        now,
-        NewAuditEvent {
-            actor_id: Some(user.id),
-            entity_type: "application",
-            entity_id: a.id.to_string(),
-            action: "submit",
-            before: Some(serde_json::json!({ "status": from.as_str() })),
-            after: Some(serde_json::json!({ "status": to.as_str() })),
-            reason: None,
-        },
-    )
-    .await?;
+    kc_db::audit::append(txn, now, event).await?;
     Ok(body)
 }

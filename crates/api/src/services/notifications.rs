@@ -52,6 +52,18 @@ pub async fn notify_many(
     now: DateTime<Utc>,
     notices: Vec<(&user::Model, MailPreference, Notice)>,
 ) -> ApiResult<()> {
+    for statement in notice_statements(conn.backend(), now, notices) {
+        conn.execute(statement).await?;
+    }
+    Ok(())
+}
+
+/// The statements `notify_many` executes, built ahead (so a writer only executes them).
+pub fn notice_statements(
+    backend: kc_db::DbBackend,
+    now: DateTime<Utc>,
+    notices: Vec<(&user::Model, MailPreference, Notice)>,
+) -> Vec<kc_db::Statement> {
     let mut mails = Vec::new();
     let mut records = Vec::with_capacity(notices.len());
     for (to, preference, notice) in notices {
@@ -77,9 +89,13 @@ pub async fn notify_many(
             read_at: None,
         });
     }
-    kc_db::outbox::enqueue_many(conn, now, mails).await?;
-    kc_db::notifications::insert_many(conn, records).await?;
-    Ok(())
+    [
+        kc_db::outbox::enqueue_many_statement(backend, now, mails),
+        kc_db::notifications::insert_many_statement(backend, records),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[derive(Debug, Serialize, ToSchema)]
