@@ -1,6 +1,6 @@
 //! Group commit for SQLite. Every commit of the single SQLite writer waits for an fsync
-//! (`synchronous=full`), which capped write transactions at the disk's fsync rate. Hot-path
-//! writes (draft saves, submissions) are instead queued to one writer task that runs every
+//! (`synchronous=full`), which capped write transactions at the disk's fsync rate. SeaORM
+//! transactions (`Db::transact`) are instead queued to one writer task that runs every
 //! queued transaction inside its own savepoint of one outer transaction and commits that once:
 //! one fsync for the whole batch. Each caller is answered only after the outer commit, so
 //! "acknowledged" still means "on disk"; a failing transaction rolls back only its savepoint.
@@ -11,7 +11,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 /// Tells a caller how the outer commit went.
-type Done = Box<dyn FnOnce(Result<(), String>) + Send>;
+pub(crate) type Done = Box<dyn FnOnce(Result<(), String>) + Send>;
 /// One queued transaction: runs inside the batch's transaction, returns how to answer.
 type Job = Box<dyn for<'c> FnOnce(&'c DatabaseTransaction) -> BoxFuture<'c, Done> + Send>;
 
@@ -23,10 +23,6 @@ pub struct Batcher {
     jobs: mpsc::Sender<Job>,
 }
 
-fn answered() -> Done {
-    Box::new(|_| {})
-}
-
 impl Batcher {
     /// Starts the writer task on `write` (the single writer connection).
     pub fn start(write: DatabaseConnection) -> Batcher {
@@ -35,12 +31,9 @@ impl Batcher {
         Batcher { jobs }
     }
 
-    /// Runs `f` with whatever else is queued, committed together. With `savepoint`, `f`
-    /// runs in its own savepoint, so its failure undoes only its own writes; without, `f`
-    /// must issue exactly one statement, which SQLite undoes by itself when it fails (two
-    /// fewer round trips to the writer thread for the hottest write, the draft save; see
-    /// `Db::write_statement`).
-    pub async fn enqueue<T, E, F>(&self, f: F, savepoint: bool) -> Result<T, E>
+    /// Runs `f` with whatever else is queued, committed together, in its own savepoint, so
+    /// its failure undoes only its own writes.
+    pub async fn enqueue<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbErr> + Send + 'static,
@@ -49,36 +42,51 @@ impl Batcher {
         let (tx, rx) = oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |outer| {
             async move {
-                let outcome: Result<T, E> = if savepoint {
-                    match outer.begin().await {
-                        Err(e) => Err(e.into()),
-                        Ok(savepoint) => match f(&savepoint).await {
-                            Ok(value) => savepoint.commit().await.map(|()| value).map_err(E::from),
-                            Err(e) => {
-                                let _ = savepoint.rollback().await;
-                                Err(e)
-                            }
-                        },
-                    }
-                } else {
-                    f(outer).await
+                let outcome: Result<T, E> = match outer.begin().await {
+                    Err(e) => Err(e.into()),
+                    Ok(savepoint) => match f(&savepoint).await {
+                        Ok(value) => savepoint.commit().await.map(|()| value).map_err(E::from),
+                        Err(e) => {
+                            let _ = savepoint.rollback().await;
+                            Err(e)
+                        }
+                    },
                 };
-                match outcome {
-                    Ok(value) => Box::new(move |committed: Result<(), String>| {
-                        let _ = tx.send(committed.map(|()| value).map_err(|e| E::from(DbErr::Custom(e))));
-                    }) as Done,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        answered()
-                    }
-                }
+                answer_after_commit(tx, outcome)
             }
             .boxed()
         });
-        self.jobs.send(job).await.map_err(|_| E::from(DbErr::Custom("the database writer has stopped".into())))?;
-        // A dropped job (the batch could not start) drops its sender: an error, not a hang.
-        rx.await.map_err(|_| E::from(DbErr::Custom("the write was not carried out".into())))?
+        queue_and_wait(&self.jobs, job, rx).await
     }
+}
+
+/// How to answer a job once its batch is committed: a failed job is answered at once (its
+/// savepoint is undone); a successful one gets its value only if the commit succeeds.
+pub(crate) fn answer_after_commit<T, E>(tx: oneshot::Sender<Result<T, E>>, outcome: Result<T, E>) -> Done
+where
+    T: Send + 'static,
+    E: From<DbErr> + Send + 'static,
+{
+    match outcome {
+        Ok(value) => Box::new(move |committed: Result<(), String>| {
+            let _ = tx.send(committed.map(|()| value).map_err(|e| E::from(DbErr::Custom(e))));
+        }),
+        Err(e) => {
+            let _ = tx.send(Err(e));
+            Box::new(|_| {})
+        }
+    }
+}
+
+/// Queues `job` for a writer and waits for its answer on `answer`.
+pub(crate) async fn queue_and_wait<J, T, E: From<DbErr>>(
+    jobs: &mpsc::Sender<J>,
+    job: J,
+    answer: oneshot::Receiver<Result<T, E>>,
+) -> Result<T, E> {
+    jobs.send(job).await.map_err(|_| E::from(DbErr::Custom("the database writer has stopped".into())))?;
+    // A dropped job (the batch could not start) drops its sender: an error, not a hang.
+    answer.await.map_err(|_| E::from(DbErr::Custom("the write was not carried out".into())))?
 }
 
 /// `first` and whatever else is queued, up to `max`. No waiting for company: whatever queued
@@ -122,12 +130,17 @@ async fn run(write: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
         } else {
             outer.commit().await.map_err(|e| e.to_string())
         };
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "a write batch failed");
-        }
-        for done in answers {
-            done(result.clone());
-        }
+        answer_all(answers, &result);
+    }
+}
+
+/// Tells every caller of a batch how its commit went (and logs a failure once).
+pub(crate) fn answer_all(answers: Vec<Done>, result: &Result<(), String>) {
+    if let Err(e) = result {
+        tracing::error!(error = %e, "a write batch failed");
+    }
+    for done in answers {
+        done(result.clone());
     }
 }
 

@@ -171,7 +171,7 @@ impl Db {
         F: for<'c> FnOnce(&'c DatabaseTransaction) -> futures::future::BoxFuture<'c, Result<T, E>> + Send + 'static,
     {
         match &self.batcher {
-            Some(b) => self.queued(b.enqueue(f, true)).await,
+            Some(b) => self.queued(b.enqueue(f)).await,
             None => {
                 let txn = self.write.begin().await?;
                 let value = f(&txn).await?;

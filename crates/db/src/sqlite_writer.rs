@@ -27,8 +27,7 @@ use uuid::Uuid;
 
 use crate::writer::{Row, RowFn, WriteTxn};
 
-/// Tells a caller how the outer commit went.
-type Done = Box<dyn FnOnce(Result<(), String>) + Send>;
+use crate::batch::{Done, answer_after_commit, answer_all, queue_and_wait};
 /// One queued transaction: runs on the writer thread, returns how to answer.
 type Job = Box<dyn FnOnce(&SqliteTxn<'_>) -> Done + Send>;
 
@@ -91,19 +90,9 @@ impl SqliteWriter {
             } else {
                 futures::executor::block_on(f(txn))
             };
-            match outcome {
-                Ok(value) => Box::new(move |committed: Result<(), String>| {
-                    let _ = tx.send(committed.map(|()| value).map_err(|e| E::from(DbErr::Custom(e))));
-                }),
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    Box::new(|_| {})
-                }
-            }
+            answer_after_commit(tx, outcome)
         });
-        self.jobs.send(job).await.map_err(|_| E::from(DbErr::Custom("the database writer has stopped".into())))?;
-        // A dropped job (the batch could not start) drops its sender: an error, not a hang.
-        rx.await.map_err(|_| E::from(DbErr::Custom("the write was not carried out".into())))?
+        queue_and_wait(&self.jobs, job, rx).await
     }
 }
 
@@ -141,34 +130,26 @@ fn run(
             tracing::error!(error = %e, "cannot start a write batch");
             continue;
         }
-        let mut answers = Vec::with_capacity(jobs.len());
-        let mut panicked = false;
-        for job in jobs {
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&txn))) {
-                Ok(done) => answers.push(done),
-                Err(_) => {
-                    tracing::error!("a batched write panicked; the batch is rolled back");
-                    panicked = true;
-                    break;
-                }
+        // A job that panics rolls the whole batch back: every answer is dropped, which each
+        // caller sees as an error ("not carried out"), and the later jobs do not run.
+        let answers: Option<Vec<Done>> = jobs
+            .into_iter()
+            .map(|job| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&txn))).ok())
+            .collect();
+        let (answers, result) = match answers {
+            Some(answers) => (answers, txn.batch("COMMIT").map_err(|e| e.to_string())),
+            None => {
+                tracing::error!("a batched write panicked; the batch is rolled back");
+                (Vec::new(), Err("the write batch was rolled back".to_string()))
             }
-        }
-        let result = if panicked {
-            let _ = txn.batch("ROLLBACK");
-            Err("the write batch was rolled back".to_string())
-        } else {
-            txn.batch("COMMIT").map_err(|e| e.to_string())
         };
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "a write batch failed");
+        if result.is_err() {
             // A failed COMMIT leaves the transaction open; end it before the next batch.
             let _ = txn.batch("ROLLBACK");
         }
         epoch.fetch_add(1, Ordering::SeqCst);
         drop(held);
-        for done in answers {
-            done(result.clone());
-        }
+        answer_all(answers, &result);
     }
 }
 
@@ -413,5 +394,23 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(seen, vec![5000]);
+
+        // A job that panics is refused, rolls its batch back, and the writer goes on.
+        let panicked = db
+            .write_txn(move |txn: &dyn WriteTxn| {
+                async move {
+                    txn.execute(insert(6000)).await?;
+                    if txn.backend() == DbBackend::Sqlite {
+                        panic!("a bug in a job");
+                    }
+                    Ok::<_, sea_orm::DbErr>(())
+                }
+                .boxed()
+            })
+            .await;
+        assert!(panicked.is_err());
+        assert_eq!(count("SELECT COUNT(*) AS n FROM t WHERE id = 6000").await, 0);
+        assert_eq!(db.write_statement(insert(6001)).await.unwrap(), 1);
+        assert_eq!(count("SELECT COUNT(*) AS n FROM t WHERE id = 6001").await, 1);
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, ApiPath};
+use crate::identity::mail;
 use crate::state::AppState;
 
 /// Something to tell a user.
@@ -30,6 +31,16 @@ pub struct Notice {
     pub link: Option<String>,
 }
 
+impl Notice {
+    /// The notice as a mail, both languages in one.
+    fn mail(&self) -> mail::Mail {
+        mail::Mail {
+            subject: format!("【科创平台】{} / {}", self.title_zh, self.title_en),
+            body: format!("{}\n\n{}\n", self.body_zh, self.body_en),
+        }
+    }
+}
+
 /// Records `notice` for `to` inside the caller's transaction and queues the mail when the
 /// user's preference asks for it.
 pub async fn notify(
@@ -42,23 +53,15 @@ pub async fn notify(
         .await?
         .and_then(|p| MailPreference::parse(&p))
         .unwrap_or_default();
-    notify_many(conn, now, vec![(to, preference, notice)]).await
-}
-
-/// Several notices, with each recipient's preference already read: one statement for the
-/// notifications and one for the mails, whatever their number.
-pub async fn notify_many(
-    conn: &(impl kc_db::WriteTxn + ?Sized),
-    now: DateTime<Utc>,
-    notices: Vec<(&user::Model, MailPreference, Notice)>,
-) -> ApiResult<()> {
-    for statement in notice_statements(conn.backend(), now, notices) {
-        conn.execute(statement).await?;
+    for statement in notice_statements(conn.get_database_backend(), now, vec![(to, preference, notice)]) {
+        conn.execute_raw(statement).await?;
     }
     Ok(())
 }
 
-/// The statements `notify_many` executes, built ahead (so a writer only executes them).
+/// The statements recording several notices, with each recipient's preference already
+/// read: one for the notifications and one for the mails, whatever their number. Built
+/// ahead, so that a hot writer only executes them.
 pub fn notice_statements(
     backend: kc_db::DbBackend,
     now: DateTime<Utc>,
@@ -70,11 +73,8 @@ pub fn notice_statements(
         if let Some(address) = to.email.as_deref().filter(|a| !a.is_empty())
             && preference.mails(notice.decision)
         {
-            mails.push((
-                address.to_string(),
-                format!("【科创平台】{} / {}", notice.title_zh, notice.title_en),
-                format!("{}\n\n{}\n", notice.body_zh, notice.body_en),
-            ));
+            let m = notice.mail();
+            mails.push((address.to_string(), m.subject, m.body));
         }
         records.push(notification::Model {
             id: Uuid::now_v7(),
